@@ -1,0 +1,236 @@
+package dev.spaceone.operator.job;
+
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobSpec;
+import dev.spaceone.operator.api.v1alpha1.JobState;
+import dev.spaceone.operator.api.v1alpha1.JobStatus;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
+import dev.spaceone.operator.event.EventRecorder;
+import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.status.Conditions;
+import dev.spaceone.operator.status.StatusRecorder;
+import dev.spaceone.operator.status.Timestamps;
+import dev.spaceone.operator.task.JobDivider;
+import dev.spaceone.operator.task.Labels;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Observes a Job and its tasks, validates it, divides it into JobTasks (all created up front, PENDING), and
+ * derives its whole status from its tasks. Which tasks run, and when, is the JobTask reconciler's business.
+ */
+@ControllerConfiguration(name = JobReconciler.NAME)
+public class JobReconciler implements Reconciler<Job> {
+  public static final String NAME = "job";
+  private static final Logger LOG = LoggerFactory.getLogger(JobReconciler.class);
+
+  private final OperatorSettings settings;
+  private final StatusRecorder statusRecorder;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public JobReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events, Clock clock) {
+    this.settings = settings;
+    this.statusRecorder = statusRecorder;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Job>> prepareEventSources(EventSourceContext<Job> context) {
+    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(JobTask.class, Job.class)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Job.class))
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .build(), context));
+  }
+
+  @Override
+  public UpdateControl<Job> reconcile(Job job, Context<Job> context) {
+    Instant now = clock.instant();
+    JobStatus current = job.getStatus();
+    if (current != null && current.getStatus() != null && current.getStatus().isFinished()) {
+      return expireIfDue(job, now, context.getClient());
+    }
+    Set<JobTask> tasks = context.getSecondaryResources(JobTask.class);
+    Optional<JobError> error = JobValidator.validate(job);
+    int totalTasks = current == null ? 0 : current.getTotalTasks();
+    boolean divided = current != null && current.getStatus() != null && tasks.size() >= totalTasks;
+    if (error.isEmpty() && !divided) {
+      Division division = divide(job, tasks, context);
+      error = division.error();
+      totalTasks = division.totalTasks();
+    }
+    JobStatus next = error.isPresent()
+        ? JobStatusAggregator.error(job, error.get(), now)
+        : JobStatusAggregator.aggregate(job, tasks, totalTasks, now);
+    return write(job, next, now, context);
+  }
+
+  private record Division(int totalTasks, Optional<JobError> error) {
+  }
+
+  /** Creates the tasks that do not exist yet; by name, so a restart creates nothing twice. */
+  private Division divide(Job job, Set<JobTask> existing, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    var taskCache = (InformerEventSource<JobTask, Job>) context.eventSourceRetriever().getEventSourceFor(JobTask.class);
+    JobSpec spec = job.getSpec();
+    String namespace = job.getMetadata().getNamespace();
+    List<ObjectMeta> selected = List.of();
+    boolean explicitSecrets = spec.getTasks() != null && spec.getTasks().stream().anyMatch(t -> t.getSecretRef() != null);
+    if (spec.getSecretSelector() != null || explicitSecrets) {
+      List<ObjectMeta> secrets = SecretMetadata.list(client, namespace);
+      Set<String> names = secrets.stream().map(ObjectMeta::getName).collect(Collectors.toSet());
+      if (spec.getTasks() != null) {
+        for (int i = 0; i < spec.getTasks().size(); i++) {
+          TaskTemplate task = spec.getTasks().get(i);
+          if (task.getSecretRef() != null && !names.contains(task.getSecretRef().getName())) {
+            return new Division(0, Optional.of(new JobError(JobError.SECRET_NOT_FOUND, "spec.tasks[" + i
+                + "].secretRef.name: Secret " + task.getSecretRef().getName() + " not found in " + namespace)));
+          }
+        }
+      }
+      if (spec.getSecretSelector() != null) {
+        selected = secrets.stream()
+            .filter(s -> SecretMetadata.matches(spec.getSecretSelector(), s.getLabels()))
+            .toList();
+      }
+    }
+    List<JobTask> desired = JobDivider.divide(job, selected);
+    if (desired.size() > JobSpec.MAX_TASKS) {
+      return new Division(0, Optional.of(new JobError(JobError.TOO_MANY_TASKS,
+          "the Job divides into " + desired.size() + " tasks, more than " + JobSpec.MAX_TASKS)));
+    }
+    Set<String> present = existing.stream().map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
+    int created = 0;
+    for (JobTask task : desired) {
+      if (present.contains(task.getMetadata().getName())) {
+        continue;
+      }
+      try {
+        JobTask stored = client.resource(task).create();
+        // Seen at once by the next reconcile, even before the informer delivers it.
+        taskCache.handleRecentResourceCreate(ResourceID.fromResource(stored), stored);
+        created++;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    if (created > 0) {
+      LOG.info("Job {}/{}: created {} of {} tasks", namespace, job.getMetadata().getName(), created, desired.size());
+      events.normal(job, "TasksCreated", "Divided into " + desired.size() + " tasks; created " + created);
+    }
+    return new Division(desired.size(), Optional.empty());
+  }
+
+  /**
+   * Writes the status when it changed. While tasks progress, writes are spaced by the status interval (the
+   * time of the last write is the status' own updatedAt, not a field in memory); a change of state is
+   * written at once.
+   */
+  private UpdateControl<Job> write(Job job, JobStatus next, Instant now, Context<Job> context) {
+    JobStatus previous = job.getStatus();
+    if (StatusRecorder.sameIgnoringUpdatedAt(next, previous)) {
+      return ttlOrNothing(job, next, now);
+    }
+    JobState before = previous == null ? null : previous.getStatus();
+    boolean stateChanged = before != next.getStatus()
+        || Conditions.isTrue(previous.getConditions(), Conditions.SUSPENDED)
+        != Conditions.isTrue(next.getConditions(), Conditions.SUSPENDED);
+    Instant lastWrite = previous == null ? null : Timestamps.parse(previous.getUpdatedAt());
+    if (!stateChanged && lastWrite != null) {
+      Duration wait = Duration.between(now, lastWrite.plus(settings.jobStatusInterval()));
+      if (!wait.isNegative() && !wait.isZero()) {
+        return UpdateControl.<Job>noUpdate().rescheduleAfter(wait);
+      }
+    }
+    next.setUpdatedAt(Timestamps.format(now));
+    Job stored = statusRecorder.record(job, next);
+    if (stored == null) {
+      return UpdateControl.noUpdate();
+    }
+    // The next reconcile sees this status, not a stale cached one, and does not divide the Job again.
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, job);
+    if (stateChanged) {
+      announce(job, previous, next);
+    }
+    return ttlOrNothing(job, next, now);
+  }
+
+  private void announce(Job job, JobStatus previous, JobStatus next) {
+    String name = job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+    boolean wasSuspended = previous != null && Conditions.isTrue(previous.getConditions(), Conditions.SUSPENDED);
+    boolean suspended = Conditions.isTrue(next.getConditions(), Conditions.SUSPENDED);
+    if (suspended != wasSuspended) {
+      events.normal(job, suspended ? "Suspended" : "Resumed",
+          suspended ? "No new task pods start until spec.suspend is false" : "Task pods start again");
+    }
+    JobState before = previous == null ? null : previous.getStatus();
+    if (before == next.getStatus()) {
+      return;
+    }
+    LOG.info("Job {}: {} -> {} ({})", name, before, next.getStatus(), next.getProgress());
+    String summary = "tasks " + next.getProgress() + ", created " + next.getCreatedCount() + ", updated "
+        + next.getUpdatedCount() + ", failures " + next.getFailureCount();
+    switch (next.getStatus()) {
+      case CREATED -> { }
+      case IN_PROGRESS -> events.normal(job, "Started", "Tasks are running");
+      case SUCCESS -> events.normal(job, "Completed", "Every task succeeded: " + summary);
+      case FAILURE -> events.warning(job, "Failed", next.getErrorMessage() + "; " + summary);
+      case TIMEOUT -> events.warning(job, "DeadlineExceeded", next.getErrorMessage() + "; " + summary);
+      case CANCELED -> events.normal(job, "Canceled", "Canceled on request; kept " + summary);
+      case ERROR -> events.warning(job, "InvalidJob", next.getErrorCode() + ": " + next.getErrorMessage());
+    }
+  }
+
+  private UpdateControl<Job> ttlOrNothing(Job job, JobStatus status, Instant now) {
+    Long ttl = job.getSpec() == null ? null : job.getSpec().getTtlSecondsAfterFinished();
+    if (ttl == null || status.getFinishedAt() == null) {
+      return UpdateControl.noUpdate();
+    }
+    Duration left = Duration.between(now, Timestamps.parse(status.getFinishedAt()).plusSeconds(ttl));
+    return UpdateControl.<Job>noUpdate().rescheduleAfter(left.isNegative() ? Duration.ZERO : left);
+  }
+
+  /** A finished Job is deleted, with its tasks and pods, ttlSecondsAfterFinished after it finished. */
+  private UpdateControl<Job> expireIfDue(Job job, Instant now, KubernetesClient client) {
+    Long ttl = job.getSpec() == null ? null : job.getSpec().getTtlSecondsAfterFinished();
+    String finishedAt = job.getStatus().getFinishedAt();
+    if (ttl == null || finishedAt == null) {
+      return UpdateControl.noUpdate();
+    }
+    Instant expiry = Timestamps.parse(finishedAt).plusSeconds(ttl);
+    if (now.isBefore(expiry)) {
+      return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.between(now, expiry));
+    }
+    LOG.info("Job {}/{}: deleting, {}s after it finished", job.getMetadata().getNamespace(),
+        job.getMetadata().getName(), ttl);
+    client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    return UpdateControl.noUpdate();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.spaceone.operator.job;
+
+import dev.spaceone.operator.api.v1alpha1.Changed;
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobState;
+import dev.spaceone.operator.api.v1alpha1.JobStatus;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.Service;
+import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
+import dev.spaceone.operator.api.v1alpha1.TaskState;
+import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.status.Conditions;
+import dev.spaceone.operator.status.Timestamps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes a Job's whole status from its tasks, every time: nothing is counted in memory, so a restart or a
+ * missed event changes nothing. A pure function of the Job, its tasks and the clock.
+ */
+public final class JobStatusAggregator {
+  /** Lists in a Job's status are bounded: it must stay small at 10,000 tasks. */
+  static final int MAX_LISTED = 100;
+
+  private JobStatusAggregator() {
+  }
+
+  /** The status of a Job divided into {@code totalTasks} tasks, of which {@code tasks} exist so far. */
+  public static JobStatus aggregate(Job job, Collection<JobTask> tasks, int totalTasks, Instant now) {
+    JobStatus previous = job.getStatus() == null ? new JobStatus() : job.getStatus();
+    JobStatus status = new JobStatus();
+    int success = 0;
+    int failure = 0;
+    int canceled = 0;
+    int running = 0;
+    int jobTimeouts = 0;
+    Map<String, Changed> changed = new LinkedHashMap<>();
+    Map<String, SyncedAccount> synced = new LinkedHashMap<>();
+    String firstError = null;
+    for (JobTask task : tasks) {
+      JobTaskStatus taskStatus = task.getStatus();
+      TaskState state = taskStatus == null || taskStatus.getStatus() == null ? TaskState.PENDING : taskStatus.getStatus();
+      if (taskStatus != null) {
+        status.addCounts(taskStatus);
+      }
+      switch (state) {
+        case SUCCESS -> {
+          success++;
+          if (task.getSpec().getServiceAccountId() != null && synced.size() < MAX_LISTED) {
+            SyncedAccount account = new SyncedAccount();
+            account.setAccountId(task.getSpec().getServiceAccountId());
+            synced.putIfAbsent(account.getAccountId(), account);
+          }
+        }
+        case FAILURE, TIMEOUT -> {
+          failure++;
+          if (ErrorCodes.JOB_TIMEOUT.equals(taskStatus.getErrorCode())) {
+            jobTimeouts++;
+          }
+          if (firstError == null) {
+            firstError = task.getMetadata().getName() + ": " + taskStatus.getErrorCode() + " "
+                + (taskStatus.getErrorMessage() == null ? "" : taskStatus.getErrorMessage());
+          }
+        }
+        case CANCELED -> canceled++;
+        case IN_PROGRESS -> running++;
+        case PENDING -> { }
+      }
+      if (task.getSpec().getChanged() != null && changed.size() < MAX_LISTED && state.isFinished()) {
+        Changed range = task.getSpec().getChanged();
+        changed.putIfAbsent(range.getStart() + "/" + range.getEnd() + "/" + range.getFilter(), range);
+      }
+    }
+    int total = Math.max(totalTasks, tasks.size());
+    int finished = success + failure + canceled;
+    status.setTotalTasks(total);
+    status.setSuccessTasks(success);
+    status.setFailureTasks(failure);
+    status.setCanceledTasks(canceled);
+    status.setRunningTasks(running);
+    status.setRemainedTasks(total - finished);
+    status.setProgress(finished + "/" + total);
+    status.setObservedGeneration(job.getMetadata().getGeneration());
+    boolean costAnalysis = job.getSpec().getService() == Service.COST_ANALYSIS;
+    if (costAnalysis) {
+      status.setChanged(changed.isEmpty() ? null : new ArrayList<>(changed.values()));
+      status.setSyncedAccounts(synced.isEmpty() ? null : new ArrayList<>(synced.values()));
+    }
+
+    JobState state;
+    if (finished == total) {
+      if (canceled > 0) {
+        state = JobState.CANCELED;
+      } else if (jobTimeouts > 0) {
+        state = JobState.TIMEOUT;
+        status.setErrorCode(ErrorCodes.JOB_TIMEOUT);
+        status.setErrorMessage("the Job ran longer than activeDeadlineSeconds ("
+            + job.getSpec().getActiveDeadlineSeconds() + "s)");
+      } else if (failure > 0) {
+        state = JobState.FAILURE;
+        // SpaceONE's cost-analysis names a Job failed by its tasks ERROR_JOB_TASK.
+        status.setErrorCode(costAnalysis ? ErrorCodes.JOB_TASK : null);
+        status.setErrorMessage(failure + " of " + total + " tasks failed; first: " + firstError.trim());
+      } else {
+        state = JobState.SUCCESS;
+      }
+    } else {
+      state = finished + running > 0 ? JobState.IN_PROGRESS : JobState.CREATED;
+    }
+    status.setStatus(state);
+    status.setStartedAt(previous.getStartedAt() != null ? previous.getStartedAt()
+        : state != JobState.CREATED ? Timestamps.format(now) : null);
+    status.setFinishedAt(!state.isFinished() ? null
+        : previous.getFinishedAt() != null ? previous.getFinishedAt() : Timestamps.format(now));
+    status.setUpdatedAt(previous.getUpdatedAt());
+    status.setConditions(conditions(job, previous, state, status.getErrorMessage(), now));
+    return status;
+  }
+
+  /** The status of a Job that cannot run. */
+  public static JobStatus error(Job job, JobError error, Instant now) {
+    JobStatus previous = job.getStatus() == null ? new JobStatus() : job.getStatus();
+    JobStatus status = new JobStatus();
+    status.setStatus(JobState.ERROR);
+    status.setErrorCode(error.code());
+    status.setErrorMessage(error.message());
+    status.setProgress("0/0");
+    status.setObservedGeneration(job.getMetadata().getGeneration());
+    status.setFinishedAt(previous.getFinishedAt() != null ? previous.getFinishedAt() : Timestamps.format(now));
+    status.setUpdatedAt(previous.getUpdatedAt());
+    status.setConditions(conditions(job, previous, JobState.ERROR, error.message(), now));
+    return status;
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(Job job, JobStatus previous,
+      JobState state, String message, Instant now) {
+    long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+    var conditions = previous.getConditions();
+    conditions = Conditions.with(conditions, Conditions.COMPLETE, state == JobState.SUCCESS, "Succeeded",
+        "every task succeeded", generation, now);
+    boolean failed = state == JobState.FAILURE || state == JobState.TIMEOUT || state == JobState.CANCELED
+        || state == JobState.ERROR;
+    conditions = Conditions.with(conditions, Conditions.FAILED, failed, reason(state),
+        message == null ? "the Job ended " + state : message, generation, now);
+    boolean suspended = Boolean.TRUE.equals(job.getSpec() == null ? null : job.getSpec().getSuspend())
+        && !state.isFinished();
+    conditions = Conditions.with(conditions, Conditions.SUSPENDED, suspended, "JobSuspended",
+        "spec.suspend is true: no new task pods start", generation, now);
+    return conditions;
+  }
+
+  private static String reason(JobState state) {
+    return switch (state) {
+      case TIMEOUT -> "DeadlineExceeded";
+      case CANCELED -> "Canceled";
+      case ERROR -> "InvalidSpec";
+      default -> "TasksFailed";
+    };
+  }
+}

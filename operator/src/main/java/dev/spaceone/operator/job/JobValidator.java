@@ -1,0 +1,130 @@
+package dev.spaceone.operator.job;
+
+import dev.spaceone.operator.api.v1alpha1.Changed;
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobSpec;
+import dev.spaceone.operator.api.v1alpha1.ResourceGroup;
+import dev.spaceone.operator.api.v1alpha1.Service;
+import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a Job before it is divided. A cluster's CRD schema rejects most of this at admission already; the
+ * operator checks again because not every API server validates (the sandbox's does not) and because some
+ * rules need more than the schema can say.
+ */
+public final class JobValidator {
+  private static final Pattern MONTH = Pattern.compile("^[0-9]{4}-(0[1-9]|1[0-2])$");
+  private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+
+  private JobValidator() {
+  }
+
+  public static Optional<JobError> validate(Job job) {
+    String name = job.getMetadata().getName();
+    if (name.length() > Job.MAX_NAME_LENGTH) {
+      return error("metadata.name", "at most " + Job.MAX_NAME_LENGTH + " characters, so task and pod names fit");
+    }
+    JobSpec spec = job.getSpec();
+    if (spec == null) {
+      return error("spec", "is required");
+    }
+    if (spec.getPlugin() == null || spec.getPlugin().getImage() == null || spec.getPlugin().getImage().isBlank()) {
+      return error("spec.plugin.image", "is required");
+    }
+    boolean hasTasks = spec.getTasks() != null && !spec.getTasks().isEmpty();
+    if (!hasTasks && spec.getSecretSelector() == null) {
+      return error("spec.tasks", "set tasks or secretSelector");
+    }
+    if (hasTasks && spec.getTasks().size() > JobSpec.MAX_TASKS) {
+      return Optional.of(new JobError(JobError.TOO_MANY_TASKS,
+          "spec.tasks: at most " + JobSpec.MAX_TASKS + " tasks, got " + spec.getTasks().size()));
+    }
+    if (spec.getParallelism() != null && (spec.getParallelism() < 1 || spec.getParallelism() > 1000)) {
+      return error("spec.parallelism", "must be between 1 and 1000, got " + spec.getParallelism());
+    }
+    if (spec.getBackoffLimitPerTask() != null && (spec.getBackoffLimitPerTask() < 0 || spec.getBackoffLimitPerTask() > 10)) {
+      return error("spec.backoffLimitPerTask", "must be between 0 and 10, got " + spec.getBackoffLimitPerTask());
+    }
+    if (spec.getTaskTimeoutSeconds() != null && spec.getTaskTimeoutSeconds() < 1) {
+      return error("spec.taskTimeoutSeconds", "must be at least 1");
+    }
+    if (spec.getActiveDeadlineSeconds() != null && spec.getActiveDeadlineSeconds() < 1) {
+      return error("spec.activeDeadlineSeconds", "must be at least 1");
+    }
+    if (spec.getTtlSecondsAfterFinished() != null && spec.getTtlSecondsAfterFinished() < 0) {
+      return error("spec.ttlSecondsAfterFinished", "must not be negative");
+    }
+    if (spec.getResourceGroup() == ResourceGroup.WORKSPACE && blank(spec.getWorkspaceId())) {
+      return error("spec.workspaceId", "is required when resourceGroup is WORKSPACE");
+    }
+    if (spec.getService() == Service.COST_ANALYSIS && blank(spec.getDataSourceId())) {
+      return error("spec.dataSourceId", "is required for cost-analysis");
+    }
+    if (hasTasks) {
+      for (int i = 0; i < spec.getTasks().size(); i++) {
+        Optional<JobError> problem = validateTask("spec.tasks[" + i + "]", spec.getTasks().get(i));
+        if (problem.isPresent()) {
+          return problem;
+        }
+      }
+    }
+    return spec.getSecretSelector() == null ? Optional.empty() : validateSelector(spec.getSecretSelector());
+  }
+
+  private static Optional<JobError> validateTask(String path, TaskTemplate task) {
+    if (task.getSecretRef() != null && blank(task.getSecretRef().getName())) {
+      return error(path + ".secretRef.name", "is required");
+    }
+    Changed changed = task.getChanged();
+    if (changed != null) {
+      if (changed.getStart() != null && !MONTH.matcher(changed.getStart()).matches()) {
+        return error(path + ".changed.start", "must be a month YYYY-MM, got '" + changed.getStart() + "'");
+      }
+      if (changed.getEnd() != null && !MONTH.matcher(changed.getEnd()).matches()) {
+        return error(path + ".changed.end", "must be a month YYYY-MM, got '" + changed.getEnd() + "'");
+      }
+      if (changed.getStart() != null && changed.getEnd() != null
+          && changed.getStart().compareTo(changed.getEnd()) > 0) {
+        return error(path + ".changed", "start " + changed.getStart() + " is after end " + changed.getEnd());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<JobError> validateSelector(LabelSelector selector) {
+    if (selector.getMatchExpressions() == null) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < selector.getMatchExpressions().size(); i++) {
+      LabelSelectorRequirement requirement = selector.getMatchExpressions().get(i);
+      String path = "spec.secretSelector.matchExpressions[" + i + "]";
+      if (blank(requirement.getKey())) {
+        return error(path + ".key", "is required");
+      }
+      if (!SELECTOR_OPERATORS.contains(requirement.getOperator())) {
+        return error(path + ".operator", "must be one of In, NotIn, Exists, DoesNotExist, got '"
+            + requirement.getOperator() + "'");
+      }
+      boolean needsValues = requirement.getOperator().equals("In") || requirement.getOperator().equals("NotIn");
+      boolean hasValues = requirement.getValues() != null && !requirement.getValues().isEmpty();
+      if (needsValues != hasValues) {
+        return error(path + ".values", needsValues ? "are required for " + requirement.getOperator()
+            : "must be empty for " + requirement.getOperator());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<JobError> error(String field, String problem) {
+    return Optional.of(JobError.invalid(field, problem));
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}

@@ -1,0 +1,315 @@
+package dev.spaceone.operator.jobtask;
+
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobSpec;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.TaskState;
+import dev.spaceone.operator.event.EventRecorder;
+import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.runtime.OperatorMetrics;
+import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.status.StatusRecorder;
+import dev.spaceone.operator.status.Timestamps;
+import dev.spaceone.operator.task.Labels;
+import dev.spaceone.operator.task.TaskNames;
+import dev.spaceone.operator.task.TaskPodBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task: starts its pod when the Job's parallelism allows, follows it, records the plugin's result
+ * by the contract, retries failed attempts with backoff, and stops the pod when the Job is canceled or
+ * out of time. Every step reads the world (task, pods, Job) and is safe to repeat.
+ */
+@ControllerConfiguration(name = JobTaskReconciler.NAME, generationAwareEventProcessing = false)
+public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
+  public static final String NAME = "jobtask";
+  static final String BY_JOB = "by-job";
+  private static final Logger LOG = LoggerFactory.getLogger(JobTaskReconciler.class);
+
+  private final OperatorSettings settings;
+  private final StatusRecorder statusRecorder;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final TaskWakeups wakeups = new TaskWakeups();
+  private IndexedResourceCache<JobTask> tasks;
+  private OrphanPodReleaser orphanPodReleaser;
+
+  public JobTaskReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events,
+      OperatorMetrics metrics, Clock clock) {
+    this.settings = settings;
+    this.statusRecorder = statusRecorder;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, JobTask>> prepareEventSources(EventSourceContext<JobTask> context) {
+    context.getPrimaryCache().addIndexer(BY_JOB, task -> List.of(jobKey(task.getMetadata().getNamespace(),
+        task.getSpec().getJobName())));
+    tasks = context.getPrimaryCache();
+    metrics.watchTasks(() -> tasks.list().toList());
+    orphanPodReleaser = new OrphanPodReleaser(context.getClient(), tasks);
+    var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, JobTask.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(orphanPodReleaser)
+        .build(), context);
+    // A Job's spec changes (cancel, suspend, parallelism) concern all its tasks; its status changes do not.
+    var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, JobTask.class)
+        .withSecondaryToPrimaryMapper(job -> tasks.byIndex(BY_JOB,
+                jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName())).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<JobTask>) task ->
+            Set.of(new ResourceID(task.getSpec().getJobName(), task.getMetadata().getNamespace())))
+        .withOnUpdateFilter((updated, old) ->
+            !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+        .build(), context);
+    return List.of(pods, jobs, wakeups);
+  }
+
+  @Override
+  public UpdateControl<JobTask> reconcile(JobTask task, Context<JobTask> context) {
+    Instant now = clock.instant();
+    Optional<Job> job = context.getSecondaryResource(Job.class);
+    Map<Integer, Pod> pods = podsByAttempt(task, context.getSecondaryResources(Pod.class));
+    JobTaskStatus status = task.getStatus();
+    if (TaskStatuses.state(status).isFinished()) {
+      pods.values().forEach(pod -> PodFinalizers.release(context.getClient(), pod));
+      job.ifPresent(j -> wakeSiblings(j));
+      return UpdateControl.noUpdate();
+    }
+    if (job.isEmpty()) {
+      // The Job is gone (its deletion removes this task) or not cached yet (its event reconciles us again).
+      return UpdateControl.noUpdate();
+    }
+    int attempt = Math.max(pods.keySet().stream().mapToInt(Integer::intValue).max().orElse(0),
+        status == null ? 0 : status.getAttempts());
+    Pod pod = pods.get(attempt);
+    String podName = TaskNames.pod(task.getMetadata().getName(), attempt);
+    Optional<AttemptOutcome> outcome = pod == null ? Optional.empty() : PodOutcomes.of(pod);
+
+    Optional<Stop> stop = Stop.of(job.get(), now);
+    if (stop.isPresent() && outcome.isEmpty()) {
+      // A finished attempt is recorded first, so the counts it collected are kept.
+      return stopTask(task, pods, pod, stop.get(), now, context);
+    }
+    if (pod == null) {
+      if (attempt == 0) {
+        return start(task, job.get(), 1, now, context);
+      }
+      outcome = Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
+          "the pod " + podName + " disappeared before its result was read", null));
+    } else if (outcome.isEmpty()) {
+      if (pod.getMetadata().getDeletionTimestamp() == null) {
+        return follow(task, pod, attempt, job.get(), now);
+      }
+      outcome = Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
+          "the pod " + podName + " was deleted while the plugin ran", null));
+    }
+    return afterAttempt(task, job.get(), pods, attempt, podName, outcome.get(), now, context);
+  }
+
+  /** Why a task is stopped from outside. */
+  private record Stop(TaskState state, String errorCode, String reason, String message) {
+    static Optional<Stop> of(Job job, Instant now) {
+      if (Boolean.TRUE.equals(job.getSpec().getCancel())) {
+        return Optional.of(new Stop(TaskState.CANCELED, ErrorCodes.COLLECT_CANCELED, "Canceled",
+            "the Job was canceled"));
+      }
+      Instant deadline = jobDeadline(job);
+      if (deadline != null && !now.isBefore(deadline)) {
+        return Optional.of(new Stop(TaskState.TIMEOUT, ErrorCodes.JOB_TIMEOUT, "DeadlineExceeded",
+            "the Job ran longer than activeDeadlineSeconds (" + job.getSpec().getActiveDeadlineSeconds() + "s)"));
+      }
+      return Optional.empty();
+    }
+  }
+
+  private UpdateControl<JobTask> start(JobTask task, Job job, int attempt, Instant now, Context<JobTask> context) {
+    if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      return untilJobDeadline(job, now);
+    }
+    if (attempt == 1 && !Admission.admitted(task, siblings(job), parallelism(job))) {
+      return untilJobDeadline(job, now);
+    }
+    Pod pod = TaskPodBuilder.build(task, attempt);
+    try {
+      Pod created = context.getClient().resource(pod).create();
+      metrics.podCreated();
+      var podCache = (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+      podCache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      LOG.debug("task {}/{}: created pod {}", task.getMetadata().getNamespace(), task.getMetadata().getName(),
+          pod.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+    return untilJobDeadline(job, now);
+  }
+
+  /** The pod has not ended: once it runs, the task is IN_PROGRESS with it. */
+  private UpdateControl<JobTask> follow(JobTask task, Pod pod, int attempt, Job job, Instant now) {
+    JobTaskStatus status = task.getStatus();
+    boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    boolean recorded = TaskStatuses.state(status) == TaskState.IN_PROGRESS
+        && pod.getMetadata().getName().equals(status.getPodName());
+    if (running && !recorded) {
+      if (statusRecorder.record(task, TaskStatuses.running(status, pod.getMetadata().getName(), attempt, now)) != null) {
+        events.normal(task, "Running", "Attempt " + attempt + ": pod " + pod.getMetadata().getName()
+            + " runs the plugin");
+      }
+    }
+    return untilJobDeadline(job, now);
+  }
+
+  private UpdateControl<JobTask> afterAttempt(JobTask task, Job job, Map<Integer, Pod> pods, int attempt,
+      String podName, AttemptOutcome outcome, Instant now, Context<JobTask> context) {
+    JobTaskStatus status = task.getStatus();
+    int allowedAttempts = 1 + (task.getSpec().getBackoffLimit() == null ? 0 : task.getSpec().getBackoffLimit());
+    Pod pod = pods.get(attempt);
+    if (outcome.retryable() && attempt < allowedAttempts) {
+      if (!TaskStatuses.recorded(status, podName)) {
+        if (statusRecorder.record(task, TaskStatuses.attemptFailed(status, podName, attempt, outcome, now)) == null) {
+          return UpdateControl.noUpdate();
+        }
+        events.warning(task, "AttemptFailed", "Attempt " + attempt + " failed (" + outcome.errorCode() + "): "
+            + outcome.errorMessage() + "; " + (allowedAttempts - attempt) + " retries left");
+      }
+      if (pod != null) {
+        PodFinalizers.release(context.getClient(), pod);
+      }
+      Instant due = (outcome.finishedAt() == null ? now : outcome.finishedAt()).plus(backoff(attempt));
+      if (now.isBefore(due)) {
+        return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, due));
+      }
+      return start(task, job, attempt + 1, now, context);
+    }
+    JobTaskStatus finished = TaskStatuses.finished(status, podName, attempt, outcome, now);
+    String reason = switch (outcome.state()) {
+      case SUCCESS -> "Succeeded";
+      case TIMEOUT -> "TimedOut";
+      default -> "Failed";
+    };
+    String message = outcome.state() == TaskState.SUCCESS
+        ? "Created " + finished.getCreatedCount() + ", updated " + finished.getUpdatedCount() + ", deleted "
+            + finished.getDeletedCount() + " (attempt " + attempt + ")"
+        : outcome.errorCode() + ": " + outcome.errorMessage();
+    finish(task, finished, reason, message, pods, context);
+    return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<JobTask> stopTask(JobTask task, Map<Integer, Pod> pods, Pod running, Stop stop,
+      Instant now, Context<JobTask> context) {
+    if (running != null && running.getMetadata().getDeletionTimestamp() == null) {
+      try {
+        context.getClient().resource(running).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    finish(task, TaskStatuses.stopped(task.getStatus(), stop.state(), stop.errorCode(), stop.message(), now),
+        stop.reason(), stop.message(), pods, context);
+    return UpdateControl.noUpdate();
+  }
+
+  /** Records a final status, then lets the task's pods go: their results are now in the status. */
+  private void finish(JobTask task, JobTaskStatus status, String reason, String message, Map<Integer, Pod> pods,
+      Context<JobTask> context) {
+    if (statusRecorder.record(task, status) == null) {
+      return;
+    }
+    if (status.getStatus() == TaskState.SUCCESS || status.getStatus() == TaskState.CANCELED) {
+      events.normal(task, reason, message);
+    } else {
+      events.warning(task, reason, message);
+    }
+    Instant started = Timestamps.parse(status.getStartedAt());
+    metrics.taskFinished(status, started == null ? null
+        : Duration.between(started, Timestamps.parse(status.getFinishedAt())));
+    LOG.debug("task {}/{}: {}", task.getMetadata().getNamespace(), task.getMetadata().getName(), status.getStatus());
+    pods.values().forEach(pod -> PodFinalizers.release(context.getClient(), pod));
+  }
+
+  private void wakeSiblings(Job job) {
+    Admission.wakeCandidates(siblings(job), parallelism(job)).forEach(t -> wakeups.wake(ResourceID.fromResource(t)));
+  }
+
+  private List<JobTask> siblings(Job job) {
+    return tasks.byIndex(BY_JOB, jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName()));
+  }
+
+  private Duration backoff(int failedAttempt) {
+    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(failedAttempt - 1, 20));
+    return delay.compareTo(settings.retryBackoffLimit()) > 0 ? settings.retryBackoffLimit() : delay;
+  }
+
+  private static int parallelism(Job job) {
+    Integer parallelism = job.getSpec().getParallelism();
+    return parallelism == null ? JobSpec.DEFAULT_PARALLELISM : parallelism;
+  }
+
+  /** Tasks wake up at the Job's deadline by themselves: no event would tell them. */
+  private static UpdateControl<JobTask> untilJobDeadline(Job job, Instant now) {
+    Instant deadline = jobDeadline(job);
+    return deadline == null || !now.isBefore(deadline) ? UpdateControl.noUpdate()
+        : UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, deadline));
+  }
+
+  /** A Job's deadline counts from its creation, so every reconciler computes the same instant. */
+  static Instant jobDeadline(Job job) {
+    Long seconds = job.getSpec().getActiveDeadlineSeconds();
+    return seconds == null ? null : Instant.parse(job.getMetadata().getCreationTimestamp()).plusSeconds(seconds);
+  }
+
+  private static Map<Integer, Pod> podsByAttempt(JobTask task, Set<Pod> pods) {
+    Map<Integer, Pod> byAttempt = new HashMap<>();
+    for (Pod pod : pods) {
+      int attempt = TaskNames.attemptOf(task.getMetadata().getName(), pod.getMetadata().getName());
+      if (attempt > 0) {
+        byAttempt.put(attempt, pod);
+      }
+    }
+    return byAttempt;
+  }
+
+  private static String jobKey(String namespace, String jobName) {
+    return namespace + "/" + jobName;
+  }
+
+  @Override
+  public void close() {
+    if (orphanPodReleaser != null) {
+      orphanPodReleaser.close();
+    }
+  }
+}

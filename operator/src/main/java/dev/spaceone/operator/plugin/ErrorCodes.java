@@ -1,0 +1,23 @@
+package dev.spaceone.operator.plugin;
+
+/** The error codes the operator writes into task and Job statuses; grep-able, SpaceONE style. */
+public final class ErrorCodes {
+  /** The plugin exited non-zero. */
+  public static final String COLLECTOR_PLUGIN = "ERROR_COLLECTOR_PLUGIN";
+  /** The plugin reported failure_count > 0 without an error code of its own. */
+  public static final String COLLECT_FAILURE = "ERROR_COLLECT_FAILURE";
+  public static final String RESULT_MISSING = "ERROR_PLUGIN_RESULT_MISSING";
+  public static final String RESULT_TOO_LARGE = "ERROR_PLUGIN_RESULT_TOO_LARGE";
+  public static final String RESULT_MALFORMED = "ERROR_PLUGIN_RESULT_MALFORMED";
+  public static final String RESULT_INVALID = "ERROR_PLUGIN_RESULT_INVALID";
+  public static final String TASK_TIMEOUT = "ERROR_TASK_TIMEOUT";
+  public static final String JOB_TIMEOUT = "ERROR_JOB_TIMEOUT";
+  public static final String COLLECT_CANCELED = "ERROR_COLLECT_CANCELED";
+  public static final String POD_DELETED = "ERROR_POD_DELETED";
+  public static final String POD_CREATE = "ERROR_POD_CREATE";
+  /** A cost-analysis Job with a failed task, as SpaceONE names it. */
+  public static final String JOB_TASK = "ERROR_JOB_TASK";
+
+  private ErrorCodes() {
+  }
+}

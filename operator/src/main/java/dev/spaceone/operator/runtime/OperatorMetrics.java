@@ -1,0 +1,64 @@
+package dev.spaceone.operator.runtime;
+
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.TaskState;
+import dev.spaceone.operator.jobtask.TaskStatuses;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The product's own metrics, beside JOSDK's reconcile metrics. */
+public class OperatorMetrics {
+  private final MeterRegistry registry;
+  private final Counter podCreations;
+  private final Timer taskDuration;
+
+  public OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.podCreations = Counter.builder("spaceone.task.pod.creations")
+        .description("Task pods created, retries included").register(registry);
+    this.taskDuration = Timer.builder("spaceone.task.duration")
+        .description("Time from a task's first pod start to its final status")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(100))
+        .maximumExpectedValue(Duration.ofHours(6))
+        .register(registry);
+  }
+
+  /** Gauges of tasks by status, read from the operator's cache when scraped. */
+  public void watchTasks(Supplier<Collection<JobTask>> tasks) {
+    for (TaskState state : TaskState.values()) {
+      Gauge.builder("spaceone.tasks", tasks,
+              all -> all.get().stream().filter(t -> TaskStatuses.state(t.getStatus()) == state).count())
+          .description("JobTasks by status").tag("status", state.name()).register(registry);
+    }
+  }
+
+  public void podCreated() {
+    podCreations.increment();
+  }
+
+  /** Records a task that reached its final status. */
+  public void taskFinished(JobTaskStatus status, Duration duration) {
+    if (duration != null) {
+      taskDuration.record(duration);
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("created", status.getCreatedCount());
+    counts.put("updated", status.getUpdatedCount());
+    counts.put("deleted", status.getDeletedCount());
+    counts.put("disconnected", status.getDisconnectedCount());
+    counts.put("failure", status.getFailureCount());
+    counts.put("success", status.getSuccessCount());
+    counts.put("total", status.getTotalCount());
+    counts.forEach((kind, count) -> Counter.builder("spaceone.task.result.count")
+        .description("Result counts plugins reported").tag("kind", kind).register(registry).increment(count));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.spaceone.operator.runtime;
+
+import dev.spaceone.operator.event.EventRecorder;
+import dev.spaceone.operator.job.JobReconciler;
+import dev.spaceone.operator.jobtask.JobTaskReconciler;
+import dev.spaceone.operator.status.StatusRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running operator: both controllers, metrics and the management endpoint, configured the same way in
+ * a cluster, in the sandbox and in tests.
+ */
+public final class SpaceOneOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SpaceOneOperator.class);
+  private final Operator operator;
+  private final JobTaskReconciler jobTaskReconciler;
+  private final PrometheusMeterRegistry registry;
+  private final ManagementServer management;
+
+  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String identity = hostName();
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // Statuses are written with update + resourceVersion by StatusRecorder; nothing needs server-side apply.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withConcurrentReconciliationThreads(settings.reconcileThreads())
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(), identity));
+      }
+    });
+    StatusRecorder statusRecorder = new StatusRecorder(client);
+    EventRecorder events = new EventRecorder(client, identity);
+    OperatorMetrics metrics = new OperatorMetrics(registry);
+    Clock clock = Clock.systemUTC();
+    jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock);
+    operator.register(new JobReconciler(settings, statusRecorder, events, clock), o -> {
+      if (!settings.watchNamespaces().isEmpty()) {
+        o.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+    operator.register(jobTaskReconciler, o -> {
+      if (!settings.watchNamespaces().isEmpty()) {
+        o.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+    try {
+      management = settings.managementPort() < 0 ? null : new ManagementServer(settings.managementPort(),
+          registry::scrape, () -> operator.getRuntimeInfo().isStarted()
+              && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    } catch (IOException e) {
+      throw new UncheckedIOException("management port " + settings.managementPort() + " is not free", e);
+    }
+  }
+
+  /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
+  public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
+    SpaceOneOperator running = new SpaceOneOperator(client, settings);
+    running.operator.start();
+    LOG.info("operator started; watching {}", settings.watchNamespaces().isEmpty() ? "all namespaces"
+        : settings.watchNamespaces());
+    return running;
+  }
+
+  /** The port of /metrics, /healthz and /readyz, or -1 when disabled. */
+  public int managementPort() {
+    return management == null ? -1 : management.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    jobTaskReconciler.close();
+    if (management != null) {
+      management.close();
+    }
+    LOG.info("operator stopped");
+  }
+
+  private static String hostName() {
+    String pod = System.getenv("HOSTNAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "spaceone-job-operator";
+    }
+  }
+}

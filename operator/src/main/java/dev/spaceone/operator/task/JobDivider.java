@@ -1,0 +1,98 @@
+package dev.spaceone.operator.task;
+
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobSpec;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
+import dev.spaceone.operator.api.v1alpha1.SecretReference;
+import dev.spaceone.operator.api.v1alpha1.Service;
+import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Divides a Job into its JobTasks: the explicit {@code tasks} first, then one task per selected Secret,
+ * ordered by Secret name so that the same Job and Secrets always give the same tasks at the same indices.
+ */
+public final class JobDivider {
+  private JobDivider() {
+  }
+
+  /**
+   * The Job's tasks.
+   *
+   * @param selectedSecrets metadata of the Secrets the Job's secretSelector matched (empty without one)
+   */
+  public static List<JobTask> divide(Job job, List<ObjectMeta> selectedSecrets) {
+    JobSpec spec = job.getSpec();
+    List<JobTask> tasks = new ArrayList<>();
+    if (spec.getTasks() != null) {
+      for (TaskTemplate template : spec.getTasks()) {
+        JobTaskSpec task = baseSpec(job, tasks.size());
+        task.setOptions(template.getOptions());
+        task.setSecretRef(template.getSecretRef());
+        task.setProvider(template.getProvider());
+        task.setServiceAccountId(template.getServiceAccountId());
+        if (template.getProjectId() != null) {
+          task.setProjectId(template.getProjectId());
+        }
+        task.setChanged(template.getChanged());
+        tasks.add(jobTask(job, task));
+      }
+    }
+    List<ObjectMeta> secrets = selectedSecrets.stream().sorted(Comparator.comparing(ObjectMeta::getName)).toList();
+    for (ObjectMeta secret : secrets) {
+      Map<String, String> labels = secret.getLabels() == null ? Map.of() : secret.getLabels();
+      JobTaskSpec task = baseSpec(job, tasks.size());
+      SecretReference ref = new SecretReference();
+      ref.setName(secret.getName());
+      task.setSecretRef(ref);
+      task.setProvider(labels.get(Labels.PROVIDER));
+      task.setServiceAccountId(labels.get(Labels.SERVICE_ACCOUNT_ID));
+      if (labels.containsKey(Labels.PROJECT_ID)) {
+        task.setProjectId(labels.get(Labels.PROJECT_ID));
+      }
+      tasks.add(jobTask(job, task));
+    }
+    return tasks;
+  }
+
+  private static JobTaskSpec baseSpec(Job job, int index) {
+    JobSpec spec = job.getSpec();
+    JobTaskSpec task = new JobTaskSpec();
+    task.copyIdentityFrom(spec);
+    task.setJobName(job.getMetadata().getName());
+    task.setIndex(index);
+    task.setService(spec.getService() == null ? Service.INVENTORY : spec.getService());
+    task.setPlugin(spec.getPlugin());
+    task.setTimeoutSeconds(spec.getTaskTimeoutSeconds());
+    task.setBackoffLimit(spec.getBackoffLimitPerTask() == null ? 0 : spec.getBackoffLimitPerTask());
+    return task;
+  }
+
+  private static JobTask jobTask(Job job, JobTaskSpec spec) {
+    String name = TaskNames.task(job.getMetadata().getName(), spec.getIndex());
+    ObjectMeta metadata = new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(job.getMetadata().getNamespace())
+        .withLabels(Labels.forTask(name, spec))
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(job.getApiVersion())
+            .withKind(job.getKind())
+            .withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build())
+        .build();
+    JobTask task = new JobTask();
+    task.setMetadata(metadata);
+    task.setSpec(spec);
+    return task;
+  }
+}

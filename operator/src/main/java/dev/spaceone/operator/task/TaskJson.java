@@ -1,0 +1,62 @@
+package dev.spaceone.operator.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spaceone.operator.api.v1alpha1.Changed;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The plugin's input file, task.json, in SpaceONE's snake_case. It names the task's Secret but never holds
+ * its data: the plugin reads that from the mounted files.
+ */
+public final class TaskJson {
+  private TaskJson() {
+  }
+
+  public static Map<String, Object> content(JobTask task) {
+    JobTaskSpec spec = task.getSpec();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("job_id", spec.getJobName());
+    json.put("job_task_id", task.getMetadata().getName());
+    json.put("namespace", task.getMetadata().getNamespace());
+    json.put("service", spec.getService().value());
+    json.put("plugin_id", spec.getPlugin().getPluginId());
+    json.put("options", spec.getPlugin().getOptions() == null ? Map.of() : spec.getPlugin().getOptions());
+    json.put("task_options", spec.getOptions() == null ? Map.of() : spec.getOptions());
+    json.put("changed", changed(spec.getChanged()));
+    json.put("provider", spec.getProvider());
+    json.put("service_account_id", spec.getServiceAccountId());
+    json.put("secret_id", spec.getSecretRef() == null ? null : spec.getSecretRef().getName());
+    json.put("collector_id", spec.getCollectorId());
+    json.put("data_source_id", spec.getDataSourceId());
+    json.put("resource_group", spec.getResourceGroup() == null ? null : spec.getResourceGroup().name());
+    json.put("domain_id", spec.getDomainId());
+    json.put("workspace_id", spec.getWorkspaceId());
+    json.put("project_id", spec.getProjectId());
+    json.put("request_secret_id", spec.getRequestSecretId());
+    json.put("request_workspace_id", spec.getRequestWorkspaceId());
+    return json;
+  }
+
+  public static String render(JobTask task) {
+    try {
+      return Serialization.jsonMapper().writeValueAsString(content(task));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("task.json of " + task.getMetadata().getName() + " cannot be written", e);
+    }
+  }
+
+  private static Object changed(Changed changed) {
+    if (changed == null) {
+      return null;
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("start", changed.getStart());
+    json.put("end", changed.getEnd());
+    json.put("filter", changed.getFilter() == null ? Map.of() : changed.getFilter());
+    return json;
+  }
+}
