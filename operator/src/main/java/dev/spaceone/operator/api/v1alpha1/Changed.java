@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -14,10 +15,12 @@ import java.util.Map;
 public class Changed {
   @JsonPropertyDescription("First month of the range, YYYY-MM.")
   @Pattern("^[0-9]{4}-(0[1-9]|1[0-2])$")
+  @Size(max = 7)
   private String start;
 
   @JsonPropertyDescription("Last month of the range, YYYY-MM.")
   @Pattern("^[0-9]{4}-(0[1-9]|1[0-2])$")
+  @Size(max = 7)
   private String end;
 
   @JsonPropertyDescription("Free-form filter that narrows the data to sync again, passed to the plugin.")

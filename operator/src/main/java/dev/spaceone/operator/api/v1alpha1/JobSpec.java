@@ -17,6 +17,14 @@ import java.util.List;
     message = "spec must set tasks or secretSelector", fieldPath = ".tasks")
 @ValidationRule(value = "!has(self.resourceGroup) || self.resourceGroup != 'WORKSPACE' || has(self.workspaceId)",
     message = "workspaceId is required when resourceGroup is WORKSPACE", fieldPath = ".workspaceId")
+// Transition rules on the spec, not on the fields: a field-level rule does not run when the field is removed.
+@ValidationRule(value = "!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",
+    message = "cancel cannot be undone", fieldPath = ".cancel")
+@ValidationRule(value = "has(self.tasks) == has(oldSelf.tasks) && (!has(self.tasks) || self.tasks == oldSelf.tasks)",
+    message = "tasks are immutable", fieldPath = ".tasks")
+@ValidationRule(value = "has(self.secretSelector) == has(oldSelf.secretSelector)"
+    + " && (!has(self.secretSelector) || self.secretSelector == oldSelf.secretSelector)",
+    message = "secretSelector is immutable", fieldPath = ".secretSelector")
 public class JobSpec extends IdentityFields {
   public static final int DEFAULT_PARALLELISM = 10;
   public static final int MAX_TASKS = 10_000;
@@ -33,13 +41,11 @@ public class JobSpec extends IdentityFields {
 
   @JsonPropertyDescription("Explicit tasks, one JobTask each. Set this, secretSelector, or both.")
   @Size(max = MAX_TASKS)
-  @ValidationRule(value = "self == oldSelf", message = "tasks are immutable")
   private List<TaskTemplate> tasks;
 
   @JsonPropertyDescription("One task per Secret in the Job's namespace that matches this selector. "
       + "Secret labels spaceone.dev/provider, spaceone.dev/service-account-id and spaceone.dev/project-id "
       + "fill the task's provider, serviceAccountId and projectId.")
-  @ValidationRule(value = "self == oldSelf", message = "secretSelector is immutable")
   private LabelSelector secretSelector;
 
   @JsonPropertyDescription("Most tasks running at once.")
@@ -66,7 +72,6 @@ public class JobSpec extends IdentityFields {
   private Boolean suspend;
 
   @JsonPropertyDescription("True: start no new pods, stop running ones, mark unfinished tasks CANCELED. Cannot be undone.")
-  @ValidationRule(value = "oldSelf == false || self == true", message = "cancel cannot be undone")
   private Boolean cancel;
 
   @JsonPropertyDescription("Seconds after the Job finished when it is deleted, with its tasks and pods.")

@@ -2,6 +2,7 @@ package dev.spaceone.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +41,11 @@ public class JobStatus extends ResultCounts {
   private String errorMessage;
 
   @JsonPropertyDescription("Month ranges the Job's tasks synced again (cost-analysis).")
+  @Size(max = 100)
   private List<Changed> changed;
 
   @JsonPropertyDescription("Service accounts whose tasks succeeded (cost-analysis).")
+  @Size(max = 100)
   private List<SyncedAccount> syncedAccounts;
 
   @JsonPropertyDescription("The spec generation this status describes.")
