@@ -1,0 +1,206 @@
+package dev.spaceone.operator.chart;
+
+import static dev.spaceone.operator.chart.HelmChartSupport.CHART;
+import static dev.spaceone.operator.chart.HelmChartSupport.FULLNAME;
+import static dev.spaceone.operator.chart.HelmChartSupport.NAMESPACE;
+import static dev.spaceone.operator.chart.HelmChartSupport.all;
+import static dev.spaceone.operator.chart.HelmChartSupport.renderAndParse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart grants only what the operator uses (CONTRACT.md section 5): the rendered Roles and ClusterRoles
+ * equal the documented list below, granted where the documentation says.
+ */
+class HelmChartRbacTest {
+
+  /** One permission: API group, resource, verb. */
+  record Grant(String apiGroup, String resource, String verb) implements Comparable<Grant> {
+    @Override
+    public int compareTo(Grant o) {
+      return toString().compareTo(o.toString());
+    }
+
+    @Override
+    public String toString() {
+      return (apiGroup.isEmpty() ? "core" : apiGroup) + " " + resource + " " + verb;
+    }
+  }
+
+  /** In every watched namespace (cluster-wide when watchNamespaces is empty). */
+  static final Set<Grant> WATCHED = grants(
+      rule("spaceone.dev", List.of("jobs", "jobtasks"),
+          List.of("get", "list", "watch", "create", "delete", "patch", "update")),
+      rule("spaceone.dev", List.of("jobs/status", "jobtasks/status"), List.of("get", "patch", "update")),
+      rule("", List.of("pods"), List.of("get", "list", "watch", "create", "delete", "patch")),
+      rule("", List.of("secrets"), List.of("list", "watch")),
+      rule("", List.of("events"), List.of("create", "patch")),
+      rule("events.k8s.io", List.of("events"), List.of("create", "patch")));
+  /** In the release namespace, for leader election. */
+  static final Set<Grant> LEADER_ELECTION = grants(
+      rule("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")));
+  /** Cluster-wide, for the query API. */
+  static final Set<Grant> QUERY_API = grants(
+      rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
+
+  @Test
+  void theRulesFileIsTheDocumentedList() throws IOException {
+    Map<String, List<PolicyRule>> file;
+    try (InputStream in = Files.newInputStream(CHART.resolve("files/rbac-rules.yaml"))) {
+      file = Serialization.unmarshal(in, new TypeReference<Map<String, List<PolicyRule>>>() {});
+    }
+    assertEquals(Set.of("watched", "leaderElection", "queryApi"), file.keySet());
+    assertEquals(WATCHED, grants(file.get("watched")));
+    assertEquals(LEADER_ELECTION, grants(file.get("leaderElection")));
+    assertEquals(QUERY_API, grants(file.get("queryApi")));
+  }
+
+  @Test
+  void clusterWideByDefault() {
+    List<HasMetadata> resources = renderAndParse("");
+    Map<String, Set<Grant>> expected = new TreeMap<>();
+    expected.put("ClusterRole", union(WATCHED, QUERY_API));
+    expected.put("Role " + NAMESPACE, LEADER_ELECTION);
+    assertEquals(expected, grantsByScope(resources));
+    assertEveryRoleIsBoundToTheOperator(resources);
+  }
+
+  @Test
+  void onlyInTheWatchedNamespaces() {
+    List<HasMetadata> resources = renderAndParse("watchNamespaces: [team-a, team-b]\n");
+    Map<String, Set<Grant>> expected = new TreeMap<>();
+    expected.put("ClusterRole", QUERY_API);
+    expected.put("Role team-a", WATCHED);
+    expected.put("Role team-b", WATCHED);
+    expected.put("Role " + NAMESPACE, LEADER_ELECTION);
+    assertEquals(expected, grantsByScope(resources));
+    assertEveryRoleIsBoundToTheOperator(resources);
+  }
+
+  @Test
+  void watchingTheReleaseNamespaceKeepsTheLeaseRoleSeparate() {
+    List<HasMetadata> resources = renderAndParse("watchNamespaces: [" + NAMESPACE + "]\n");
+    Map<String, Set<Grant>> expected = new TreeMap<>();
+    expected.put("ClusterRole", QUERY_API);
+    expected.put("Role " + NAMESPACE, union(WATCHED, LEADER_ELECTION));
+    assertEquals(expected, grantsByScope(resources));
+    assertEquals(2, all(resources, Role.class).size());
+    assertEveryRoleIsBoundToTheOperator(resources);
+  }
+
+  @Test
+  void nothingForDisabledFeatures() {
+    List<HasMetadata> resources = renderAndParse("leaderElection: {enabled: false}\nqueryApi: {enabled: false}\n");
+    assertEquals(Map.of("ClusterRole", WATCHED), grantsByScope(resources));
+    assertEquals(List.of(FULLNAME), all(resources, ClusterRoleBinding.class).stream()
+        .map(b -> b.getMetadata().getName()).toList(), "no auth-delegator binding without the query API");
+    assertEquals(List.of(), all(resources, RoleBinding.class), "no auth-reader binding without the query API");
+  }
+
+  @Test
+  void noWildcardsNoResourceNamesNoSecretReads() {
+    for (String values : List.of("", "watchNamespaces: [team-a]\n")) {
+      for (PolicyRule rule : rules(renderAndParse(values)).values().stream().flatMap(List::stream).toList()) {
+        for (List<String> field : List.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs())) {
+          assertTrue(field.stream().noneMatch(s -> s.contains("*")), rule.toString());
+        }
+        assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty(), rule.toString());
+        assertTrue(rule.getNonResourceURLs() == null || rule.getNonResourceURLs().isEmpty(), rule.toString());
+        if (rule.getResources().contains("secrets")) {
+          assertEquals(List.of("list", "watch"), rule.getVerbs(), "Secret metadata only: " + rule);
+        }
+      }
+    }
+  }
+
+  // -- helpers
+
+  static void assertEveryRoleIsBoundToTheOperator(List<HasMetadata> resources) {
+    Set<String> bound = new TreeSet<>();
+    all(resources, ClusterRoleBinding.class).forEach(b -> bound.add(b.getRoleRef().getKind() + " "
+        + b.getRoleRef().getName()));
+    all(resources, RoleBinding.class).forEach(b -> bound.add(b.getRoleRef().getKind() + " "
+        + b.getMetadata().getNamespace() + "/" + b.getRoleRef().getName()));
+    Set<String> roles = new TreeSet<>();
+    all(resources, ClusterRole.class).forEach(r -> roles.add("ClusterRole " + r.getMetadata().getName()));
+    all(resources, Role.class).forEach(r -> roles.add("Role " + r.getMetadata().getNamespace() + "/"
+        + r.getMetadata().getName()));
+    assertTrue(bound.containsAll(roles), "unbound roles: " + roles + " bound: " + bound);
+    // Beyond the chart's own roles, only the two built-in ones an extension API server needs.
+    Set<String> others = new TreeSet<>(bound);
+    others.removeAll(roles);
+    assertEquals(Set.of("ClusterRole system:auth-delegator",
+        "Role kube-system/extension-apiserver-authentication-reader"), others);
+  }
+
+  /** Rendered rules by where they apply: "ClusterRole" or "Role namespace". */
+  static Map<String, List<PolicyRule>> rules(List<HasMetadata> resources) {
+    Map<String, List<PolicyRule>> rules = new TreeMap<>();
+    for (ClusterRole r : all(resources, ClusterRole.class)) {
+      rules.computeIfAbsent("ClusterRole", k -> new ArrayList<>()).addAll(r.getRules());
+    }
+    for (Role r : all(resources, Role.class)) {
+      rules.computeIfAbsent("Role " + r.getMetadata().getNamespace(), k -> new ArrayList<>()).addAll(r.getRules());
+    }
+    return rules;
+  }
+
+  static Map<String, Set<Grant>> grantsByScope(List<HasMetadata> resources) {
+    Map<String, Set<Grant>> grants = new TreeMap<>();
+    rules(resources).forEach((scope, rules) -> grants.put(scope, grants(rules)));
+    return grants;
+  }
+
+  static PolicyRule rule(String apiGroup, List<String> resources, List<String> verbs) {
+    PolicyRule rule = new PolicyRule();
+    rule.setApiGroups(List.of(apiGroup));
+    rule.setResources(resources);
+    rule.setVerbs(verbs);
+    return rule;
+  }
+
+  static Set<Grant> grants(PolicyRule... rules) {
+    return grants(List.of(rules));
+  }
+
+  static Set<Grant> grants(List<PolicyRule> rules) {
+    Set<Grant> grants = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            assertTrue(grants.add(new Grant(group, resource, verb)), "granted twice: " + group + " " + resource
+                + " " + verb);
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  @SafeVarargs
+  static Set<Grant> union(Set<Grant>... sets) {
+    return Stream.of(sets).flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
+  }
+}
