@@ -101,7 +101,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Map<Integer, Pod> pods = podsByAttempt(task, context.getSecondaryResources(Pod.class));
     JobTaskStatus status = task.getStatus();
     if (TaskStatuses.state(status).isFinished()) {
-      pods.values().forEach(pod -> PodFinalizers.release(context.getClient(), pod));
+      pods.values().forEach(pod -> release(pod, context));
       job.ifPresent(j -> wakeSiblings(j));
       return UpdateControl.noUpdate();
     }
@@ -163,8 +163,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     try {
       Pod created = context.getClient().resource(pod).create();
       metrics.podCreated();
-      var podCache = (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
-      podCache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      podCache(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
       LOG.debug("task {}/{}: created pod {}", task.getMetadata().getNamespace(), task.getMetadata().getName(),
           pod.getMetadata().getName());
     } catch (KubernetesClientException e) {
@@ -204,7 +203,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
             + outcome.errorMessage() + "; " + (allowedAttempts - attempt) + " retries left");
       }
       if (pod != null) {
-        PodFinalizers.release(context.getClient(), pod);
+        release(pod, context);
       }
       Instant due = (outcome.finishedAt() == null ? now : outcome.finishedAt()).plus(backoff(attempt));
       if (now.isBefore(due)) {
@@ -257,7 +256,20 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     metrics.taskFinished(status, started == null ? null
         : Duration.between(started, Timestamps.parse(status.getFinishedAt())));
     LOG.debug("task {}/{}: {}", task.getMetadata().getNamespace(), task.getMetadata().getName(), status.getStatus());
-    pods.values().forEach(pod -> PodFinalizers.release(context.getClient(), pod));
+    pods.values().forEach(pod -> release(pod, context));
+  }
+
+  /** Releases a pod's finalizer and tells the pod cache at once, so the next reconcile does not again. */
+  private void release(Pod pod, Context<JobTask> context) {
+    Pod released = PodFinalizers.release(context.getClient(), pod);
+    if (released != null) {
+      podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Pod, JobTask> podCache(Context<JobTask> context) {
+    return (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
   }
 
   private void wakeSiblings(Job job) {
