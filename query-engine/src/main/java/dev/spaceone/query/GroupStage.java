@@ -1,0 +1,162 @@
+package dev.spaceone.query;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code group: {keys: [{key, name}], fields: [{key, name, operator}]}}. Each output row holds the
+ * group keys flattened by name (SpaceONE unpacks Mongo's {@code _id} the same way; a key missing
+ * from the records is left out of the row) followed by the fields. Rows come out ordered by their
+ * key values so that the answer does not depend on record order.
+ */
+final class GroupStage implements Stage {
+  /** A group key as read from the query: where to find it, and its output name. */
+  record GroupKey(KeyPath key, String name) {}
+
+  private final GroupKey[] keys;
+  private final List<GroupOperators.GroupField> fields;
+
+  GroupStage(List<GroupKey> keys, List<GroupOperators.GroupField> fields) {
+    this.keys = keys.toArray(new GroupKey[0]);
+    this.fields = fields;
+  }
+
+  /** Reads the aggregate form of a group stage; {@code node} is the value of "group". */
+  static GroupStage read(QueryNode node) throws QueryException {
+    if (!node.isObject()) {
+      throw node.error("must be an object {keys, fields}");
+    }
+    List<GroupKey> keys = new ArrayList<>();
+    for (QueryNode key : node.get("keys").list()) {
+      if (!key.isObject()) {
+        throw key.error("must be an object {key, name}");
+      }
+      rejectUnsupported(key, "date_format");
+      keys.add(new GroupKey(KeyPath.from(key.get("key", "k")), key.get("name", "n").name()));
+    }
+    List<GroupOperators.GroupField> fields = new ArrayList<>();
+    for (QueryNode field : node.get("fields").list()) {
+      if (!field.isObject()) {
+        throw field.error("must be an object {key, name, operator}");
+      }
+      rejectUnsupported(field, "conditions");
+      rejectUnsupported(field, "data_type");
+      QueryNode keyNode = field.get("key", "k");
+      KeyPath key = keyNode.isAbsent() ? null : KeyPath.from(keyNode);
+      List<GroupOperators.PushField> pushFields = new ArrayList<>();
+      for (QueryNode sub : field.get("fields").list()) {
+        if (!sub.isObject()) {
+          throw sub.error("must be an object {key, name}");
+        }
+        pushFields.add(new GroupOperators.PushField(
+            sub.get("name", "n").name(), KeyPath.from(sub.get("key", "k"))));
+      }
+      fields.add(GroupOperators.compile(field.get("name", "n").name(),
+          field.get("operator", "o"), key, keyNode, pushFields));
+    }
+    if (keys.isEmpty() && fields.isEmpty()) {
+      throw node.error("needs keys or fields");
+    }
+    return new GroupStage(keys, fields);
+  }
+
+  /** SpaceONE options this engine does not implement: refused rather than silently ignored. */
+  private static void rejectUnsupported(QueryNode node, String option) throws QueryException {
+    if (node.has(option)) {
+      throw node.get(option).error("is not supported");
+    }
+  }
+
+  List<String> keyNames() {
+    List<String> names = new ArrayList<>(keys.length);
+    for (GroupKey key : keys) {
+      names.add(key.name());
+    }
+    return names;
+  }
+
+  @Override
+  public List<Map<String, Object>> apply(List<Map<String, Object>> rows) throws QueryException {
+    Map<Key, Group> groups = new HashMap<>();
+    for (Map<String, Object> row : rows) {
+      Object[] values = new Object[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        values[i] = keys[i].key().resolve(row);
+      }
+      Key key = new Key(values);
+      Group group = groups.get(key);
+      if (group == null) {
+        group = new Group(values, fields);
+        groups.put(key, group);
+      }
+      for (GroupOperators.Accumulator accumulator : group.accumulators) {
+        accumulator.add(row);
+      }
+    }
+    List<Group> ordered = new ArrayList<>(groups.values());
+    ordered.sort((a, b) -> {
+      for (int i = 0; i < keys.length; i++) {
+        int c = Values.compare(a.keyValues[i], b.keyValues[i]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    });
+    List<Map<String, Object>> out = new ArrayList<>(ordered.size());
+    for (Group group : ordered) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 0; i < keys.length; i++) {
+        if (group.keyValues[i] != Values.MISSING) {
+          row.put(keys[i].name(), group.keyValues[i]);
+        }
+      }
+      for (int f = 0; f < fields.size(); f++) {
+        row.put(fields.get(f).name(), group.accumulators[f].result());
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  /** Hash key over the values' normalized forms, so 1 and 1.0 fall into one group as in Mongo. */
+  private static final class Key {
+    private final Object[] normalized;
+    private final int hash;
+
+    Key(Object[] values) {
+      normalized = new Object[values.length];
+      for (int i = 0; i < values.length; i++) {
+        normalized[i] = Values.normalize(values[i]);
+      }
+      hash = Arrays.hashCode(normalized);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key other && Arrays.equals(normalized, other.normalized);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  private static final class Group {
+    final Object[] keyValues;
+    final GroupOperators.Accumulator[] accumulators;
+
+    Group(Object[] keyValues, List<GroupOperators.GroupField> fields) {
+      this.keyValues = keyValues;
+      this.accumulators = new GroupOperators.Accumulator[fields.size()];
+      for (int i = 0; i < accumulators.length; i++) {
+        accumulators[i] = fields.get(i).factory().create();
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.spaceone.query;
+
+import java.util.List;
+
+/**
+ * {@code page: {start, limit}}. {@code start} is 1-based and below 1 counts as 1; {@code limit}
+ * is capped at {@link #MAX_LIMIT}, as SpaceONE's services do, and 0 means "not set".
+ */
+record Paging(long start, Long limit) {
+  static final long MAX_LIMIT = 1000;
+
+  /**
+   * @param defaultLimit the limit when none is given: 1000 for list queries, null for stat and
+   *     analyze, which SpaceONE only pages on request
+   */
+  static Paging read(QueryNode page, Long defaultLimit) throws QueryException {
+    if (!page.isAbsent() && !page.isObject()) {
+      throw page.error("must be an object {start, limit}");
+    }
+    long start = Math.max(1, page.get("start").integer(1));
+    long limit = page.get("limit").nonNegative(0);
+    return new Paging(start, limit == 0 ? defaultLimit : Long.valueOf(Math.min(limit, MAX_LIMIT)));
+  }
+
+  boolean hasLimit() {
+    return limit != null;
+  }
+
+  /** The page's slice of {@code items}; without a limit, everything from {@code start}. */
+  <T> List<T> apply(List<T> items) {
+    int from = (int) Math.min(start - 1, items.size());
+    int to = hasLimit() ? (int) Math.min(from + limit, items.size()) : items.size();
+    return items.subList(from, to);
+  }
+
+  /** Whether rows remain after this page (analyze's {@code more}). */
+  boolean cutsOff(int size) {
+    return hasLimit() && start - 1 + limit < size;
+  }
+}

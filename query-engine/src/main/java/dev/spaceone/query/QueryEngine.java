@@ -1,0 +1,82 @@
+package dev.spaceone.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * SpaceONE's list ({@link #search}), stat and analyze over in-memory records. Records are plain
+ * JSON-shaped maps and are never modified; results may share maps with them. Queries arrive as
+ * Jackson trees and are validated and compiled once per call; any malformed query (or a query
+ * that cannot apply to the data, such as summing strings) throws {@link QueryException}.
+ */
+public final class QueryEngine {
+  private final KeyPath idKey;
+  private final List<KeyPath> keywordKeys;
+  private final FilterCompiler filters;
+  private final Statistics statistics;
+  private final Analyzer analyzer;
+
+  /**
+   * @param idKey the record's id key (e.g. {@code job_task_id}), the final tie-break of every sort
+   * @param keywordKeys the keys {@code keyword} searches, case-insensitively, as substrings
+   * @param clock the "now" of {@code timediff_*} operators
+   */
+  public QueryEngine(String idKey, List<String> keywordKeys, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    try {
+      QueryNode config = QueryNode.root(null);
+      this.idKey = KeyPath.of(Objects.requireNonNull(idKey, "idKey"), config);
+      List<KeyPath> keys = new ArrayList<>();
+      for (String key : keywordKeys) {
+        keys.add(KeyPath.of(key, config));
+      }
+      this.keywordKeys = List.copyOf(keys);
+    } catch (QueryException e) {
+      throw new IllegalArgumentException("invalid engine configuration: " + e.reason(), e);
+    }
+    this.filters = new FilterCompiler(clock);
+    this.statistics = new Statistics(filters, new AggregateStages(filters, this.idKey));
+    this.analyzer = new Analyzer(filters, this.idKey);
+  }
+
+  /**
+   * Query: {@code filter, filter_or, keyword, sort, page, only, count_only}. Results are sorted
+   * (always ending with the id ascending), paged (limit default and cap 1000) and projected.
+   */
+  public SearchResult search(List<Map<String, Object>> records, JsonNode query) throws QueryException {
+    QueryNode q = QueryNode.root(query);
+    Predicate<Map<String, Object>> filter =
+        filters.compile(q).and(filters.keyword(q.get("keyword"), keywordKeys));
+    Sorting sorting = Sorting.read(q.get("sort"));
+    Paging paging = Paging.read(q.get("page"), Paging.MAX_LIMIT);
+    Projection only = Projection.read(q.get("only"));
+    boolean countOnly = q.get("count_only").bool(false);
+
+    List<Map<String, Object>> matched = Statistics.matching(records, filter);
+    if (countOnly) {
+      return new SearchResult(List.of(), matched.size());
+    }
+    sorting.sort(matched, idKey);
+    List<Map<String, Object>> page = paging.apply(matched);
+    List<Map<String, Object>> results = new ArrayList<>(page.size());
+    for (Map<String, Object> record : page) {
+      results.add(only.isEmpty() ? record : only.apply(record));
+    }
+    return new SearchResult(results, matched.size());
+  }
+
+  /** StatisticsQuery: {@code distinct} or {@code aggregate}, with {@code filter, filter_or, page}. */
+  public StatResult stat(List<Map<String, Object>> records, JsonNode query) throws QueryException {
+    return statistics.stat(records, QueryNode.root(query));
+  }
+
+  /** AnalyzeQuery: {@code group_by, fields, select, filter, filter_or, sort, page}. */
+  public AnalyzeResult analyze(List<Map<String, Object>> records, JsonNode query) throws QueryException {
+    return analyzer.analyze(records, QueryNode.root(query));
+  }
+}

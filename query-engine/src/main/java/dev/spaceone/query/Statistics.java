@@ -1,0 +1,79 @@
+package dev.spaceone.query;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * StatisticsQuery: {@code distinct} (sorted distinct values of a key, list values counted element
+ * by element) or an {@code aggregate} pipeline, both after {@code filter}/{@code filter_or}.
+ * {@code page} applies to the final values, and only then is {@code total_count} reported.
+ */
+final class Statistics {
+  private final FilterCompiler filters;
+  private final AggregateStages stages;
+
+  Statistics(FilterCompiler filters, AggregateStages stages) {
+    this.filters = filters;
+    this.stages = stages;
+  }
+
+  StatResult stat(List<Map<String, Object>> records, QueryNode query) throws QueryException {
+    QueryNode distinct = query.get("distinct");
+    QueryNode aggregate = query.get("aggregate");
+    if (distinct.isAbsent() == aggregate.isAbsent()) {
+      throw query.error("needs exactly one of distinct or aggregate");
+    }
+    Predicate<Map<String, Object>> filter = filters.compile(query);
+    Paging paging = Paging.read(query.get("page"), null);
+    List<Object> values;
+    if (!distinct.isAbsent()) {
+      values = distinct(KeyPath.from(distinct), records, filter);
+    } else {
+      List<Stage> pipeline = stages.compile(aggregate);
+      List<Map<String, Object>> rows = matching(records, filter);
+      for (Stage stage : pipeline) {
+        rows = stage.apply(rows);
+      }
+      values = new ArrayList<>(rows);
+    }
+    if (!paging.hasLimit()) {
+      return new StatResult(values, null);
+    }
+    return new StatResult(new ArrayList<>(paging.apply(values)), (long) values.size());
+  }
+
+  static List<Map<String, Object>> matching(
+      List<Map<String, Object>> records, Predicate<Map<String, Object>> filter) {
+    List<Map<String, Object>> matched = new ArrayList<>();
+    for (Map<String, Object> record : records) {
+      if (filter.test(record)) {
+        matched.add(record);
+      }
+    }
+    return matched;
+  }
+
+  private static List<Object> distinct(
+      KeyPath key, List<Map<String, Object>> records, Predicate<Map<String, Object>> filter) {
+    Map<Object, Object> seen = new LinkedHashMap<>();
+    for (Map<String, Object> record : records) {
+      if (!filter.test(record)) {
+        continue;
+      }
+      Object value = key.resolve(record);
+      if (value instanceof List<?> list) {
+        for (Object element : list) {
+          seen.putIfAbsent(Values.normalize(element), element);
+        }
+      } else if (value != Values.MISSING) {
+        seen.putIfAbsent(Values.normalize(value), value);
+      }
+    }
+    List<Object> values = new ArrayList<>(seen.values());
+    values.sort(Values::compare);
+    return values;
+  }
+}
