@@ -94,6 +94,53 @@ final class Discovery {
     return doc;
   }
 
+  /** Swagger 2.0 of the same: what kubectl reads (as protobuf, see {@link OpenApiV2Protobuf}) to validate. */
+  static ObjectNode openApiV2() {
+    ObjectNode doc = Statuses.JSON.createObjectNode();
+    doc.put("swagger", "2.0");
+    doc.putObject("info").put("title", "SpaceONE query API").put("version", QueryKind.VERSION);
+    ObjectNode paths = doc.putObject("paths");
+    ObjectNode definitions = doc.putObject("definitions");
+    for (QueryKind k : QueryKind.values()) {
+      String schemaName = "dev.spaceone.query." + QueryKind.VERSION + "." + k.kind();
+      definitions.set(schemaName, schema(k));
+      paths.set("/apis/" + QueryKind.API_VERSION + "/namespaces/{namespace}/" + k.plural(),
+          pathV2(k, schemaName, true));
+      paths.set("/apis/" + QueryKind.API_VERSION + "/" + k.plural(), pathV2(k, schemaName, false));
+    }
+    return doc;
+  }
+
+  private static ObjectNode pathV2(QueryKind k, String schemaName, boolean namespaced) {
+    ObjectNode p = Statuses.JSON.createObjectNode();
+    ArrayNode params = p.putArray("parameters");
+    if (namespaced) {
+      params.addObject().put("name", "namespace").put("in", "path").put("required", true).put("type", "string")
+          .put("description", "object name and auth scope, such as for teams and projects");
+    }
+    params.addObject().put("name", "fieldValidation").put("in", "query").put("type", "string")
+        .put("description", "Strict (default for kubectl): unknown fields are a 400 BadRequest; Ignore and Warn: they are ignored.");
+    ObjectNode post = p.putObject("post");
+    post.put("description", "answer a " + k.kind() + " over the Jobs or JobTasks the caller may list"
+        + (namespaced ? " in the namespace" : " in any namespace"));
+    post.put("operationId", "createQuerySpaceoneDevV1alpha1" + (namespaced ? "Namespaced" : "") + k.kind());
+    post.putArray("tags").add("querySpaceoneDev_v1alpha1");
+    post.putArray("consumes").add("application/json");
+    post.putArray("produces").add("application/json");
+    ObjectNode body = post.putArray("parameters").addObject();
+    body.put("name", "body").put("in", "body").put("required", true);
+    body.putObject("schema").put("$ref", "#/definitions/" + schemaName);
+    ObjectNode responses = post.putObject("responses");
+    ObjectNode created = responses.putObject("201");
+    created.put("description", "Created");
+    created.putObject("schema").put("$ref", "#/definitions/" + schemaName);
+    responses.putObject("401").put("description", "Unauthorized");
+    post.put("x-kubernetes-action", "post");
+    post.putObject("x-kubernetes-group-version-kind")
+        .put("group", QueryKind.GROUP).put("version", QueryKind.VERSION).put("kind", k.kind());
+    return p;
+  }
+
   private static ObjectNode path(QueryKind k, String schemaName, boolean namespaced) {
     ObjectNode p = Statuses.JSON.createObjectNode();
     ArrayNode params = p.putArray("parameters");

@@ -72,6 +72,8 @@ public final class QueryServer implements Closeable {
   private final ServingCertificate servingCertificate;
   private final ObjectNode openApiV3Group = Discovery.openApiV3Group();
   private final byte[] openApiV3Root = json(Discovery.openApiV3Root(openApiV3Group));
+  private final ObjectNode openApiV2 = Discovery.openApiV2();
+  private final byte[] openApiV2Protobuf = OpenApiV2Protobuf.encode(openApiV2);
 
   /**
    * Starts the server as the operator runs it: authentication from the ConfigMap named in the config
@@ -265,6 +267,17 @@ public final class QueryServer implements Closeable {
     };
     if (document.isPresent()) {
       return get ? Response.json(200, document.get()) : Response.json(405, Statuses.methodNotAllowed());
+    }
+    if ("/openapi/v2".equals(path)) {
+      if (!get) {
+        return Response.json(405, Statuses.methodNotAllowed());
+      }
+      // As kube-apiserver: protobuf when asked for it (kubectl does), JSON otherwise.
+      String accept = exchange.getRequestHeaders().getFirst("Accept");
+      if (accept != null && accept.contains("protobuf")) {
+        return new Response(200, "application/octet-stream", openApiV2Protobuf, List.of(), false);
+      }
+      return Response.json(200, openApiV2);
     }
     if ("/openapi/v3".equals(path)) {
       return get ? new Response(200, JSON_TYPE, openApiV3Root, List.of(), false)

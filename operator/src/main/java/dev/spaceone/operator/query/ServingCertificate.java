@@ -94,7 +94,12 @@ public final class ServingCertificate extends X509ExtendedKeyManager {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {
-        key = converter.getPrivateKey(pair.getPrivateKeyInfo());
+        // SEC1 keys may leave the curve out of the private part; the public part names it.
+        PrivateKeyInfo info = pair.getPrivateKeyInfo();
+        if (info.getPrivateKeyAlgorithm().getParameters() == null && pair.getPublicKeyInfo() != null) {
+          info = new PrivateKeyInfo(pair.getPublicKeyInfo().getAlgorithm(), info.parsePrivateKey());
+        }
+        key = converter.getPrivateKey(info);
       } else if (o instanceof PrivateKeyInfo info) {
         key = converter.getPrivateKey(info);
       } else {
