@@ -84,12 +84,14 @@ public final class QueryServer implements Closeable {
       throws IOException {
     AuthenticationConfigSource authentication = new AuthenticationConfigSource(client,
         config.authenticationConfigMapNamespace(), config.authenticationConfigMapName());
+    SubjectAccessReviewAuthorizer authorizer =
+        new SubjectAccessReviewAuthorizer(client, config.sarCacheTtl(), config.sarCacheSize());
     try {
-      Authorizer authorizer = new SubjectAccessReviewAuthorizer(client, config.sarCacheTtl(), config.sarCacheSize());
       return new QueryServer(config, authentication, authorizer, store,
-          () -> store.isSynced() && authentication.isSynced(), List.of(authentication));
+          () -> store.isSynced() && authentication.isSynced(), List.of(authentication, authorizer));
     } catch (IOException | RuntimeException e) {
       authentication.close();
+      authorizer.close();
       throw e;
     }
   }

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Authorizes with a SubjectAccessReview, as an aggregated API server must. Answers (allow and
  * deny) are cached for a short time in a bounded LRU map; failed reviews are not cached and deny.
  */
-public final class SubjectAccessReviewAuthorizer implements Authorizer {
+public final class SubjectAccessReviewAuthorizer implements Authorizer, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SubjectAccessReviewAuthorizer.class);
 
   private record Key(UserInfo user, AccessRequest request) {
@@ -30,8 +33,13 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
   private final Clock clock;
   private final Map<Key, Entry> cache;
 
+  /**
+   * Reviews through a client of its own, made from {@code client}'s configuration without retries and
+   * with a 5 s timeout: a request waits for its answer, so a failing review must fail fast (and deny).
+   */
   public SubjectAccessReviewAuthorizer(KubernetesClient client, Duration ttl, int maxEntries) {
-    this(client, ttl, maxEntries, Clock.systemUTC());
+    this(new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withRequestRetryBackoffLimit(0).withRequestTimeout(5000).build()).build(), ttl, maxEntries, Clock.systemUTC());
   }
 
   SubjectAccessReviewAuthorizer(KubernetesClient client, Duration ttl, int maxEntries, Clock clock) {
@@ -93,6 +101,11 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
     boolean allowed = Boolean.TRUE.equals(status.getAllowed()) && !Boolean.TRUE.equals(status.getDenied());
     String reason = status.getReason() == null ? "" : status.getReason();
     return new Decision(allowed, reason);
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 
   /** Cached answers, for tests. */

@@ -82,7 +82,7 @@ final class TestData {
     spec.setSecretRef(secret("secret-" + (t % 7)));
     spec.setOptions(Map.of("region", "r" + (t % 4)));
     JobTaskStatus status = new JobTaskStatus();
-    status.setStatus(TASK_STATES[(t * 7 + index) % TASK_STATES.length]);
+    status.setStatus(TASK_STATES[(t + t / TASK_STATES.length) % TASK_STATES.length]);
     status.setCreatedCount((t * 37L) % 101);
     status.setUpdatedCount((t * 11L) % 23);
     status.setFailureCount(status.getStatus() == TaskState.FAILURE ? 1 + t % 3 : 0);
