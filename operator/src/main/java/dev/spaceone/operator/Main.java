@@ -2,6 +2,7 @@ package dev.spaceone.operator;
 
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.sandbox.SandboxCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Arrays;
@@ -9,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Entry point. {@code operator} (the default) runs in a cluster: kubeconfig or in-cluster config as fabric8
- * finds them, settings from the environment the Helm chart sets.
+ * finds them, settings from the environment the Helm chart sets. {@code sandbox} runs the whole product on this
+ * machine without a cluster (see {@link SandboxCommand}).
  */
 public final class Main {
   private Main() {
@@ -18,12 +20,16 @@ public final class Main {
   public static void main(String[] args) throws InterruptedException {
     String command = args.length == 0 ? "operator" : args[0];
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-    configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
     switch (command) {
-      case "operator" -> runOperator();
+      case "operator" -> {
+        configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
+        runOperator();
+      }
+      // The sandbox configures its own logging (to files): before any logger exists.
+      case "sandbox" -> System.exit(SandboxCommand.run(rest));
       default -> {
-        System.err.println("usage: spaceone-job-operator [operator]  (unknown command '" + command + "', "
-            + rest.length + " more arguments)");
+        System.err.println("usage: spaceone-job-operator [operator | sandbox [--help]]  (unknown command '" + command
+            + "', " + rest.length + " more arguments)");
         System.exit(2);
       }
     }

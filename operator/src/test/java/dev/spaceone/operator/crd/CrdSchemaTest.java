@@ -10,6 +10,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.examples.ExampleManifests;
 import dev.spaceone.operator.examples.ExampleManifests.Manifest;
+import dev.spaceone.operator.sandbox.CrdJsonSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.spaceone.operator.crd;
+package dev.spaceone.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,19 +29,21 @@ import java.util.Set;
  *   <li>CEL rules ({@code x-kubernetes-validations}) are not JSON Schema and are left out: {@code CelRulesTest}
  *       evaluates them. So are {@code format}s, which these CRDs do not use.</li>
  * </ul>
+ * The sandbox validates the Job and JobTask manifests it applies with it (its API server, the fabric8 mock, does
+ * not validate); {@code CrdSchemaTest} checks the examples with it.
  */
-final class CrdJsonSchema {
+public final class CrdJsonSchema {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
 
   private final JsonSchema schema;
 
-  CrdJsonSchema(JsonNode jsonSchema) {
+  public CrdJsonSchema(JsonNode jsonSchema) {
     this.schema = FACTORY.getSchema(jsonSchema);
   }
 
   /** The schema of the CRD's only (served) version. */
-  static CrdJsonSchema of(CustomResourceDefinition crd) {
+  public static CrdJsonSchema of(CustomResourceDefinition crd) {
     CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
     JsonNode openApi = Serialization.jsonMapper().valueToTree(version.getSchema().getOpenAPIV3Schema());
     return new CrdJsonSchema(toJsonSchema(openApi,
@@ -49,7 +51,7 @@ final class CrdJsonSchema {
   }
 
   /** The JSON Schema of a resource whose root schema is {@code openApi}. */
-  static ObjectNode toJsonSchema(JsonNode openApi, String apiVersion, String kind) {
+  public static ObjectNode toJsonSchema(JsonNode openApi, String apiVersion, String kind) {
     ObjectNode root = convert(openApi);
     requireTypeMeta(root, MAPPER.createObjectNode().set("enum", MAPPER.createArrayNode().add(apiVersion)),
         MAPPER.createObjectNode().set("enum", MAPPER.createArrayNode().add(kind)));
@@ -60,7 +62,7 @@ final class CrdJsonSchema {
    * The problems of a manifest, each as "field: message", where field is the path of the offending field
    * (for a missing or unknown property, the property itself), e.g. {@code spec.plugin.image: ...}.
    */
-  List<String> problems(JsonNode manifest) {
+  public List<String> problems(JsonNode manifest) {
     Set<ValidationMessage> messages = schema.validate(manifest);
     return messages.stream().map(CrdJsonSchema::describe).sorted().toList();
   }
