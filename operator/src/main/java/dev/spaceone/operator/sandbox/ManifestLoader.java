@@ -139,7 +139,7 @@ public final class ManifestLoader {
           document = documents.nextValue();
         } catch (JsonProcessingException e) {
           problems.add(file + " (document " + index + "): does not parse as YAML" + at(e.getLocation()) + ": "
-              + e.getOriginalMessage().lines().findFirst().orElse(""));
+              + reason(e));
           return;
         }
         if (document == null || document.isNull() || document.isMissingNode()) {
@@ -147,17 +147,30 @@ public final class ManifestLoader {
         }
         Manifest manifest = new Manifest(file, index, document);
         List<String> found = check(manifest);
-        found.forEach(problem -> problems.add(manifest.where() + ": " + problem));
+        found.forEach(problem -> problems.add(manifest.where() + ": " + tidy(problem)));
         if (found.isEmpty()) {
           manifests.add(manifest);
         }
       }
     } catch (JsonProcessingException e) {
       problems.add(file + " (document " + index + "): does not parse as YAML" + at(e.getLocation()) + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse(""));
+          + reason(e));
     } catch (IOException e) {
       problems.add(file + ": cannot read: " + e.getMessage());
     }
+  }
+
+  /** The parser's message without its source excerpts ("while parsing ...; expected ..., but got ..."). */
+  private static String reason(JsonProcessingException e) {
+    return String.join("; ", e.getOriginalMessage().lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("in '") && !l.equals("^") && !l.startsWith("at [Source"))
+        .filter(l -> e.getOriginalMessage().lines().anyMatch(orig -> orig.equals(l)))
+        .toList());
+  }
+
+  /** "field: $.path: message" (the validator repeats the path) as "field: message". */
+  static String tidy(String problem) {
+    return problem.replaceFirst("^(\\S+): \\$(\\.\\S*)?: ", "$1: ");
   }
 
   private static String at(JsonLocation location) {

@@ -105,10 +105,10 @@ public final class SandboxCommand {
     Runtime.getRuntime().addShutdownHook(hook);
     int code = command.execute();
     command.stop();
-    if (code == OK && !options.keepRunning()) {
-      deleteQuietly(workDir);
-    } else {
+    if (code == JOB_NOT_SUCCESSFUL || options.keepRunning()) {
       out.println("sandbox: logs kept in " + workDir);
+    } else {
+      deleteQuietly(workDir);
     }
     return code;
   }
@@ -275,7 +275,8 @@ public final class SandboxCommand {
       if (ts != null && ts.getErrorCode() != null) {
         out.println("  task " + task.getMetadata().getName() + " " + ts.getStatus() + ": " + ts.getErrorCode()
             + (ts.getErrorMessage() == null ? "" : ": " + ts.getErrorMessage())
-            + (ts.getPodName() == null ? "" : "  (plugin output: " + kubelet.logFile(ts.getPodName()) + ")"));
+            + (ts.getPodName() == null || !Files.exists(kubelet.logFile(ts.getPodName())) ? ""
+                : "  (plugin output: " + kubelet.logFile(ts.getPodName()) + ")"));
       }
     }
     printStat(applied, s);

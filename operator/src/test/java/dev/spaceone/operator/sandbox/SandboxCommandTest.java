@@ -1,0 +1,173 @@
+package dev.spaceone.operator.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code spaceone-job-operator sandbox} as a user does: a separate JVM ({@code java -cp <test classpath>
+ * dev.spaceone.operator.Main sandbox ...}) started in the repository's root, checked by its exit code and output.
+ */
+class SandboxCommandTest {
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  static final Pattern EXPECTED = Pattern.compile(
+      "(?m)^# Expected when it finishes: status (\\w+), (\\d+)/(\\d+) tasks, createdCount (\\d+), updatedCount (\\d+)");
+
+  record Run(int exitCode, String stdout, String stderr) {
+    List<String> lines() {
+      return stdout.lines().toList();
+    }
+
+    String all() {
+      return stdout + stderr;
+    }
+  }
+
+  static Run sandbox(Path tmp, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.spaceone.operator.Main",
+        "sandbox"));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(tmp, "sandbox", ".out");
+    Path err = Files.createTempFile(tmp, "sandbox", ".err");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("TMPDIR", tmp.toString());
+    Process process = builder.start();
+    try {
+      if (!process.waitFor(240, TimeUnit.SECONDS)) {
+        throw new AssertionError("the sandbox did not exit within 240s; output so far:\n" + Files.readString(out));
+      }
+    } finally {
+      ProcessTrees.kill(process.toHandle(), java.time.Duration.ofSeconds(2));
+    }
+    return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theInventoryExampleEndsAsItsCommentPromises(@TempDir Path tmp) throws Exception {
+    String job = Files.readString(REPO.resolve("examples/inventory/job.yaml"));
+    Matcher expected = EXPECTED.matcher(job);
+    assertTrue(expected.find(), "examples/inventory/job.yaml states what to expect");
+    assertEquals("SUCCESS", expected.group(1));
+    assertEquals(expected.group(2), expected.group(3), "every task finishes");
+
+    Run run = sandbox(tmp);
+
+    assertEquals(0, run.exitCode(), run.all());
+    String last = run.lines().get(run.lines().size() - 1);
+    // The example's comment: status SUCCESS, 3/3 tasks, createdCount 12, updatedCount 6, failureCount 0.
+    assertEquals("SANDBOX inventory-aws " + expected.group(1) + " tasks=" + expected.group(2) + "/" + expected.group(3)
+        + " created=" + expected.group(4) + " updated=" + expected.group(5) + " failures=0", last, run.all());
+    assertEquals("SANDBOX inventory-aws SUCCESS tasks=3/3 created=12 updated=6 failures=0", last);
+    // The Stat through the query API: all three tasks SUCCESS, created summed.
+    assertTrue(run.stdout().lines().anyMatch(l -> l.trim().matches("SUCCESS\\s+3\\s+12")), run.all());
+    // No secret value of examples/inventory/secrets.yaml is ever shown.
+    for (String secret : List.of("fake-dev-secret-key-do-not-use", "AKIAFAKEDEV000000001", "fake-prod-secret-key")) {
+      assertFalse(run.all().contains(secret), "secret data in the output");
+    }
+    // Nothing is left behind after a successful run: not the logs, not the tasks' private folders.
+    try (var left = Files.list(tmp)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("spaceone-sandbox-")), run.all());
+    }
+  }
+
+  @Test
+  void aPluginCommandThatDoesNotExistFailsTheTaskAndSaysWhy(@TempDir Path tmp) throws Exception {
+    Path manifest = tmp.resolve("missing-plugin.yaml");
+    Files.writeString(manifest, """
+        apiVersion: spaceone.dev/v1alpha1
+        kind: Job
+        metadata:
+          name: missing-plugin
+        spec:
+          service: inventory
+          tasks:
+            - options: {created: 1}
+          plugin:
+            image: example/missing-plugin:1.0
+            command: ["spaceone-no-such-plugin", "--collect"]
+        """);
+
+    Run run = sandbox(tmp, manifest.toString());
+
+    assertEquals(SandboxCommand.JOB_NOT_SUCCESSFUL, run.exitCode(), run.all());
+    assertEquals("SANDBOX missing-plugin FAILURE tasks=1/1 created=0 updated=0 failures=1",
+        run.lines().get(run.lines().size() - 2), run.all());
+    assertTrue(run.stdout().contains("the plugin exited with code 127: exec: \"spaceone-no-such-plugin\": "
+        + "executable file not found in $PATH"), run.all());
+    assertTrue(run.stdout().contains("the plugin command 'spaceone-no-such-plugin' does not exist on this machine"),
+        run.all());
+    assertTrue(run.lines().get(run.lines().size() - 1).startsWith("sandbox: logs kept in "), run.all());
+  }
+
+  @Test
+  void anInvalidManifestIsRejectedNamingFileDocumentAndField(@TempDir Path tmp) throws Exception {
+    Path manifest = tmp.resolve("invalid.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: fine
+        stringData: {key: value}
+        ---
+        apiVersion: spaceone.dev/v1alpha1
+        kind: Job
+        metadata:
+          name: invalid
+        spec:
+          tasks: [{}]
+          parallelism: many
+          plugin:
+            image: busybox:1.36
+            imagePullPolicy: Always
+        """);
+    Path broken = tmp.resolve("broken.yaml");
+    Files.writeString(broken, "kind: [Job\n");
+
+    Run run = sandbox(tmp, manifest.toString(), broken.toString());
+
+    assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
+    assertTrue(run.stderr().contains("nothing was applied"), run.all());
+    assertTrue(run.stderr().contains(manifest + " (document 2, Job invalid): spec.parallelism: string found, "
+        + "integer expected"), run.all());
+    assertTrue(run.stderr().contains(manifest + " (document 2, Job invalid): spec.plugin.imagePullPolicy: "),
+        run.all());
+    assertTrue(run.stderr().contains(broken + " (document 1): does not parse as YAML at line"), run.all());
+    assertFalse(run.stdout().contains("SANDBOX"), run.all());
+  }
+
+  @Test
+  void aPortInUseIsAClearError(@TempDir Path tmp) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run run = sandbox(tmp, "--port", String.valueOf(taken.getLocalPort()));
+
+      assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
+      assertTrue(run.stderr().contains("sandbox: port " + taken.getLocalPort() + " is already in use"), run.all());
+    }
+  }
+
+  @Test
+  void theRealControlPlaneSaysWhatItNeeds(@TempDir Path tmp) throws Exception {
+    Run run = sandbox(tmp, "--control-plane", "real");
+
+    assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
+    assertTrue(run.stderr().contains("--control-plane real needs kube-apiserver, etcd and kube-controller-manager"),
+        run.all());
+  }
+}
