@@ -9,11 +9,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * The kubeconfig of a sandbox left running, with two contexts:
  * <ul>
  *   <li>{@code sandbox} (current): the sandbox's Kubernetes API (the mock, plain HTTP, a dummy token), for
- *       {@code kubectl get sjob,sjt,pods} and {@code kubectl apply};</li>
- *   <li>{@code sandbox-query}: the query API ({@code query.spaceone.dev}) over HTTPS with the sandbox's CA and
- *       client certificate, for {@code kubectl create -f examples/queries/stat.yaml -o yaml}. In a cluster
- *       kube-apiserver proxies that group through an APIService; the mock cannot aggregate, hence a second
- *       context.</li>
+ *       {@code kubectl get sjob,sjt,pods}, {@code kubectl apply} and also {@code kubectl create -f
+ *       examples/queries/stat.yaml}: the sandbox forwards the {@code query.spaceone.dev} group to its query server
+ *       ({@link DiscoveryDispatcher}), as kube-apiserver does through the APIService;</li>
+ *   <li>{@code sandbox-query}: the query server itself, over HTTPS with the sandbox's CA and client certificate
+ *       (what the forwarding uses).</li>
  * </ul>
  */
 final class Kubeconfig {

@@ -34,11 +34,13 @@ public final class MockApiServer implements AutoCloseable {
   public static final String TOKEN = "sandbox-token-not-a-secret";
 
   private final KubernetesMockServer server;
+  private final DiscoveryDispatcher dispatcher;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final String url;
 
-  private MockApiServer(KubernetesMockServer server) {
+  private MockApiServer(KubernetesMockServer server, DiscoveryDispatcher dispatcher) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.url = "http://127.0.0.1:" + server.getPort();
   }
 
@@ -54,19 +56,25 @@ public final class MockApiServer implements AutoCloseable {
         throw new PortInUseException(port, e);
       }
     }
+    DiscoveryDispatcher dispatcher = new DiscoveryDispatcher(new KubernetesCrudDispatcher());
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        dispatcher, false);
     try {
       server.init(loopback, port);
     } catch (RuntimeException e) {
       throw new PortInUseException(port, e);
     }
-    MockApiServer api = new MockApiServer(server);
+    MockApiServer api = new MockApiServer(server, dispatcher);
     KubernetesClient admin = api.client("spaceone-sandbox");
     for (var type : CustomResourceDefinitions.RESOURCES) {
       admin.apiextensions().v1().customResourceDefinitions().resource(CustomResourceDefinitions.of(type)).create();
     }
     return api;
+  }
+
+  /** Serves {@code query.spaceone.dev} from the query server at {@code url}, through {@code client}. */
+  void forwardQueries(String url, java.net.http.HttpClient client) {
+    dispatcher.forwardQueries(url, client);
   }
 
   public String url() {

@@ -48,6 +48,8 @@ public final class SandboxCommand {
   public static final int OK = 0;
   public static final int JOB_NOT_SUCCESSFUL = 1;
   public static final int USAGE = 2;
+  /** Ctrl-C (SIGINT), as shells report it. */
+  public static final int INTERRUPTED = 130;
   static final Duration POLL = Duration.ofMillis(250);
   private static final Set<JobState> TERMINAL = Set.of(JobState.SUCCESS, JobState.FAILURE, JobState.TIMEOUT,
       JobState.CANCELED, JobState.ERROR);
@@ -101,7 +103,12 @@ public final class SandboxCommand {
     }
     configureLogging(workDir);
     SandboxCommand command = new SandboxCommand(options, out, err, workDir);
-    Thread hook = new Thread(command::stop, "sandbox-shutdown");
+    Thread hook = new Thread(() -> {
+      if (command.stop()) {
+        err.println();
+        err.println("sandbox: stopped; every plugin process was killed. Logs in " + workDir);
+      }
+    }, "sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int code = command.execute();
     command.stop();
@@ -168,6 +175,7 @@ public final class SandboxCommand {
     try {
       queryApi = new SandboxQueryApi(api.client("spaceone-query-api"), new SandboxPki(workDir.resolve("pki")));
       running.add(queryApi);
+      api.forwardQueries(queryApi.url(), queryApi.http());
     } catch (IOException e) {
       err.println("sandbox: the query API did not start: " + e.getMessage());
       return USAGE;
@@ -186,6 +194,9 @@ public final class SandboxCommand {
 
     List<AppliedJob> jobs = applied.jobs();
     boolean finished = follow(jobs);
+    if (stopped.get()) {
+      return INTERRUPTED;
+    }
     List<Job> last = jobs.stream().map(this::job).toList();
     out.println();
     for (int i = 0; i < jobs.size(); i++) {
@@ -353,9 +364,9 @@ public final class SandboxCommand {
           queryApi.url(), sandboxPki(), options.namespace());
       out.println();
       out.println("sandbox: still running (--keep-running); stop it with Ctrl-C. kubeconfig: " + kubeconfig);
-      out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt");
-      out.println("  kubectl --kubeconfig " + kubeconfig + " --context " + Kubeconfig.QUERY_CONTEXT
-          + " create -f examples/queries/stat.yaml -o yaml");
+      out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt,pods");
+      out.println("  kubectl --kubeconfig " + kubeconfig + " apply -f examples/cost-analysis/job.yaml");
+      out.println("  kubectl --kubeconfig " + kubeconfig + " create -f examples/queries/stat.yaml -o yaml");
       out.flush();
       new CountDownLatch(1).await();
     } catch (IOException e) {
@@ -370,9 +381,9 @@ public final class SandboxCommand {
   }
 
   /** Stops everything, the kubelet first so that no plugin process outlives the sandbox; safe to call twice. */
-  void stop() {
+  boolean stop() {
     if (!stopped.compareAndSet(false, true)) {
-      return;
+      return false;
     }
     if (kubelet != null) {
       kubelet.close();
@@ -384,6 +395,7 @@ public final class SandboxCommand {
         // shutting down: nothing to do about it
       }
     }
+    return true;
   }
 
   private static void deleteQuietly(Path dir) {

@@ -51,6 +51,11 @@ final class SandboxQueryApi implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
+  /** The client that talks to the query server as the sandbox user. */
+  HttpClient http() {
+    return http;
+  }
+
   String url() {
     return "https://127.0.0.1:" + server.port();
   }
