@@ -39,14 +39,13 @@ class SandboxCommandTest {
 
   static Run sandbox(Path tmp, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.spaceone.operator.Main",
-        "sandbox"));
+        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        "dev.spaceone.operator.Main", "sandbox"));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(tmp, "sandbox", ".out");
     Path err = Files.createTempFile(tmp, "sandbox", ".err");
     ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("TMPDIR", tmp.toString());
     Process process = builder.start();
     try {
       if (!process.waitFor(240, TimeUnit.SECONDS)) {
@@ -159,6 +158,51 @@ class SandboxCommandTest {
 
       assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
       assertTrue(run.stderr().contains("sandbox: port " + taken.getLocalPort() + " is already in use"), run.all());
+    }
+  }
+
+  /**
+   * {@code --keep-running}: the printed kubeconfig serves kubectl, including the query group, and stopping the
+   * sandbox (SIGTERM, as Ctrl-C) stops it. Needs kubectl on PATH.
+   */
+  @Test
+  void keepRunningServesKubectlIncludingTheQueryApi(@TempDir Path tmp) throws Exception {
+    Path kubectl = LocalKubelet.which("kubectl", System.getenv("PATH")).orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null, "kubectl is not on PATH");
+    Path out = tmp.resolve("sandbox.out");
+    Process sandbox = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        "dev.spaceone.operator.Main", "sandbox", "--keep-running", "examples/inventory", "examples/cost-analysis")
+        .directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    try {
+      Pattern line = Pattern.compile("kubeconfig: (\\S+)$", Pattern.MULTILINE);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      Matcher m = line.matcher("");
+      boolean found = false;
+      while (System.nanoTime() < deadline && sandbox.isAlive()
+          && !(found = (m = line.matcher(Files.readString(out))).find())) {
+        Thread.sleep(200);
+      }
+      String printed = Files.readString(out);
+      assertTrue(found, "no kubeconfig line:\n" + printed);
+      assertTrue(printed.contains("SANDBOX cost-analysis-2024-q1 SUCCESS tasks=3/3 created=345"), printed);
+      String kubeconfig = m.group(1);
+
+      Process p = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig, "--cache-dir",
+          tmp.resolve("kube-cache").toString(), "create", "-f", "examples/queries/stat.yaml", "-o", "json")
+          .directory(REPO.toFile()).redirectErrorStream(true).start();
+      String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), answer);
+      // examples/queries/stat.yaml: status.results is [{status: SUCCESS, tasks: 3, created: 345}].
+      var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer).path("status").path("results");
+      assertEquals(1, results.size(), answer);
+      assertEquals("SUCCESS", results.get(0).path("status").asText(), answer);
+      assertEquals(3, results.get(0).path("tasks").asInt(), answer);
+      assertEquals(345, results.get(0).path("created").asInt(), answer);
+    } finally {
+      sandbox.destroy();
+      assertTrue(sandbox.waitFor(30, TimeUnit.SECONDS), "the sandbox stops on SIGTERM");
     }
   }
 
