@@ -93,14 +93,23 @@ final class ProgressView {
   /** The table: a header, one row per Job and, under it, one per task (at most {@value #MAX_TASK_ROWS}). */
   static List<String> table(List<JobView> jobs, Duration elapsed) {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format("%-28s %-12s %-28s %8s %8s %8s   %.1fs", "JOB / TASK", "STATUS", "PROGRESS", "CREATED",
+    int width = 28;
+    for (JobView view : jobs) {
+      width = Math.max(width, view.name().length());
+      for (JobTask task : view.tasks()) {
+        width = Math.max(width, task.getMetadata().getName().length() + 2);
+      }
+    }
+    String name = "%-" + width + "s";
+    String taskName = "  %-" + (width - 2) + "s";
+    lines.add(String.format(name + " %-12s %-28s %8s %8s %8s   %.1fs", "JOB / TASK", "STATUS", "PROGRESS", "CREATED",
         "UPDATED", "FAILURES", elapsed.toMillis() / 1000.0));
     for (JobView view : jobs) {
       JobStatus s = view.job() == null ? null : view.job().getStatus();
       if (s == null || s.getStatus() == null) {
-        lines.add(String.format("%-28s %-12s", view.name(), "-"));
+        lines.add(String.format(name + " %-12s", view.name(), "-"));
       } else {
-        lines.add(String.format("%-28s %-12s %-28s %8d %8d %8d", view.name(), s.getStatus(),
+        lines.add(String.format(name + " %-12s %-28s %8d %8d %8d", view.name(), s.getStatus(),
             bar(done(s), s.getTotalTasks()) + " " + done(s) + "/" + s.getTotalTasks(), s.getCreatedCount(),
             s.getUpdatedCount(), s.getFailureTasks()));
       }
@@ -111,7 +120,7 @@ final class ProgressView {
         String state = ts == null || ts.getStatus() == null ? "PENDING" : ts.getStatus().name();
         String detail = ts == null ? "" : "attempt " + Math.max(ts.getAttempts(), 0)
             + (ts.getErrorCode() == null ? "" : "  " + ts.getErrorCode());
-        lines.add(String.format("  %-26s %-12s %-28s %8d %8d %8s", task.getMetadata().getName(), state,
+        lines.add(String.format(taskName + " %-12s %-28s %8d %8d %8s", task.getMetadata().getName(), state,
             shorten(detail, 28), ts == null ? 0 : ts.getCreatedCount(), ts == null ? 0 : ts.getUpdatedCount(),
             ts == null ? "" : String.valueOf(ts.getFailureCount())));
       }

@@ -182,7 +182,8 @@ public final class SandboxCommand {
     }
     out.println("sandbox: Kubernetes API " + api.url() + " (fabric8 mock), query API " + queryApi.url()
         + ", operator started");
-    out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; pods/: plugin output)");
+    out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; pods/: plugin output; kept when a Job"
+        + " fails or with --keep-running)");
 
     Applied applied = new ManifestApplier(client, options.namespace()).apply(loaded.manifests());
     if (!applied.problems().isEmpty()) {
