@@ -38,10 +38,13 @@ final class ManifestApplier {
 
   private final KubernetesClient client;
   private final String defaultNamespace;
+  private final java.util.function.Consumer<String> namespaceReady;
 
-  ManifestApplier(KubernetesClient client, String defaultNamespace) {
+  /** @param namespaceReady waits until pods can be made in a new namespace */
+  ManifestApplier(KubernetesClient client, String defaultNamespace, java.util.function.Consumer<String> namespaceReady) {
     this.client = client;
     this.defaultNamespace = defaultNamespace;
+    this.namespaceReady = namespaceReady;
   }
 
   Applied apply(List<Manifest> manifests) {
@@ -61,6 +64,7 @@ final class ManifestApplier {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .create();
       }
+      namespaceReady.accept(ns);
     }
     for (Manifest m : manifests) {
       if (m.isQuery()) {

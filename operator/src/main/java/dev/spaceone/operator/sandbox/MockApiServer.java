@@ -22,7 +22,7 @@ import java.util.List;
  * product's CRDs installed (so Job and JobTask statuses go through the status subresource). It stores objects and
  * serves watches; it does not validate, run controllers, collect garbage or run pods (the sandbox adds the last two).
  */
-public final class MockApiServer implements AutoCloseable {
+public final class MockApiServer implements SandboxCluster {
   /** The port is taken; the message says which. */
   public static final class PortInUseException extends Exception {
     public PortInUseException(int port, Throwable cause) {
@@ -77,6 +77,30 @@ public final class MockApiServer implements AutoCloseable {
     dispatcher.forwardQueries(url, client);
   }
 
+  @Override
+  public String description() {
+    return "Kubernetes API " + url + " (fabric8 mock)";
+  }
+
+  @Override
+  public boolean collectsGarbage() {
+    return false;
+  }
+
+  @Override
+  public SandboxQueryApi startQueryApi(java.nio.file.Path workDir) throws java.io.IOException {
+    SandboxQueryApi queryApi = SandboxQueryApi.onTheMock(client("spaceone-query-api"),
+        new SandboxPki(workDir.resolve("pki")));
+    forwardQueries(queryApi.url(), queryApi.http());
+    return queryApi;
+  }
+
+  @Override
+  public java.nio.file.Path writeKubeconfig(java.nio.file.Path workDir, SandboxQueryApi queryApi, String namespace)
+      throws java.io.IOException {
+    return Kubeconfig.write(workDir.resolve("kubeconfig"), url, TOKEN, queryApi.url(), queryApi.pki(), namespace);
+  }
+
   public String url() {
     return url;
   }
@@ -89,6 +113,7 @@ public final class MockApiServer implements AutoCloseable {
    * A client for this server, built as for any cluster (URL and token, nothing from the user's kubeconfig), that
    * identifies itself with a User-Agent.
    */
+  @Override
   public KubernetesClient client(String userAgent) {
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(url)

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code --control-plane real}: the sandbox on kube-apiserver, etcd and kube-controller-manager, the control plane of
- * the e2e suite (branch {@code e2e}, {@code e2e/install-control-plane.sh}), whose binaries live in
- * {@code ${SPACEONE_E2E_CACHE:-$HOME/.cache/spaceone-job-operator/e2e}/<k8s-version>/bin}. Not implemented yet: this
- * class only says so, and where the binaries are or would be.
+ * Where {@code --control-plane real} finds kube-apiserver, etcd and kube-controller-manager, the control plane of the
+ * e2e suite (branch {@code e2e}, {@code e2e/install-control-plane.sh}):
+ * {@code ${SPACEONE_E2E_CACHE:-$HOME/.cache/spaceone-job-operator/e2e}/<k8s-version>/bin}. {@link RealCluster} runs
+ * them.
  */
 final class RealControlPlane {
   static final List<String> BINARIES = List.of("kube-apiserver", "etcd", "kube-controller-manager");
@@ -43,8 +43,8 @@ final class RealControlPlane {
     String binaries = found.isEmpty()
         ? "no kube-apiserver, etcd and kube-controller-manager found under " + cacheDir()
             + "/<k8s-version>/bin (install them with e2e/install-control-plane.sh)"
-        : "binaries found in " + found.get(found.size() - 1).resolve("bin");
-    return "--control-plane real needs kube-apiserver, etcd and kube-controller-manager and is not implemented yet ("
-        + binaries + "). Use --control-plane mock, the default.";
+        : "found in " + found.get(found.size() - 1).resolve("bin");
+    return "--control-plane real needs kube-apiserver, etcd and kube-controller-manager: " + binaries
+        + ". Or use --control-plane mock, the default.";
   }
 }

@@ -63,7 +63,7 @@ public final class SandboxCommand {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private KubernetesClient client;
   private SandboxQueryApi queryApi;
-  private MockApiServer api;
+  private SandboxCluster api;
   private LocalKubelet kubelet;
 
   private SandboxCommand(SandboxOptions options, PrintStream out, PrintStream err, Path workDir) {
@@ -89,7 +89,7 @@ public final class SandboxCommand {
       err.println("run 'spaceone-job-operator sandbox --help' for the flags");
       return USAGE;
     }
-    if ("real".equals(options.controlPlane())) {
+    if ("real".equals(options.controlPlane()) && RealControlPlane.installed().isEmpty()) {
       err.println("sandbox: " + RealControlPlane.notAvailable());
       return USAGE;
     }
@@ -151,9 +151,17 @@ public final class SandboxCommand {
       return USAGE;
     }
     try {
-      api = MockApiServer.start(options.port());
+      if ("real".equals(options.controlPlane())) {
+        out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
+        api = RealCluster.start();
+      } else {
+        api = MockApiServer.start(options.port());
+      }
     } catch (MockApiServer.PortInUseException e) {
       err.println("sandbox: " + e.getMessage());
+      return USAGE;
+    } catch (IllegalStateException e) {
+      err.println("sandbox: the control plane did not start: " + e.getMessage());
       return USAGE;
     }
     running.add(api);
@@ -168,24 +176,25 @@ public final class SandboxCommand {
     client = api.client("spaceone-sandbox");
     kubelet = new LocalKubelet(api.client("sandbox-kubelet"), workDir.resolve("run"), podLogs, notes::add);
     running.add(kubelet);
-    running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
+    if (!api.collectsGarbage()) {
+      running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
+    }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
         OperatorSettings.forTests());
     running.add(operator);
     try {
-      queryApi = new SandboxQueryApi(api.client("spaceone-query-api"), new SandboxPki(workDir.resolve("pki")));
+      queryApi = api.startQueryApi(workDir);
       running.add(queryApi);
-      api.forwardQueries(queryApi.url(), queryApi.http());
     } catch (IOException e) {
       err.println("sandbox: the query API did not start: " + e.getMessage());
       return USAGE;
     }
-    out.println("sandbox: Kubernetes API " + api.url() + " (fabric8 mock), query API " + queryApi.url()
-        + ", operator started");
+    out.println("sandbox: " + api.description() + ", query API " + queryApi.url() + ", operator started");
     out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; pods/: plugin output; kept when a Job"
         + " fails or with --keep-running)");
 
-    Applied applied = new ManifestApplier(client, options.namespace()).apply(loaded.manifests());
+    Applied applied = new ManifestApplier(client, options.namespace(), ns -> api.awaitNamespace(client, ns))
+        .apply(loaded.manifests());
     if (!applied.problems().isEmpty()) {
       err.println("sandbox: some manifests could not be applied:");
       applied.problems().forEach(p -> err.println("  " + p));
@@ -361,13 +370,17 @@ public final class SandboxCommand {
 
   private void keepRunning() {
     try {
-      Path kubeconfig = Kubeconfig.write(workDir.resolve("kubeconfig"), api.url(), MockApiServer.TOKEN,
-          queryApi.url(), sandboxPki(), options.namespace());
+      Path kubeconfig = api.writeKubeconfig(workDir, queryApi, options.namespace());
       out.println();
       out.println("sandbox: still running (--keep-running); stop it with Ctrl-C. kubeconfig: " + kubeconfig);
       out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt,pods");
       out.println("  kubectl --kubeconfig " + kubeconfig + " apply -f examples/cost-analysis/job.yaml");
-      out.println("  kubectl --kubeconfig " + kubeconfig + " create -f examples/queries/stat.yaml -o yaml");
+      if (api instanceof MockApiServer) {
+        out.println("  kubectl --kubeconfig " + kubeconfig + " create -f examples/queries/stat.yaml -o yaml");
+      } else {
+        out.println("  (the query API " + queryApi.url() + " is not registered as an APIService on the real control"
+            + " plane: the sandbox's Stat above went to it directly)");
+      }
       out.flush();
       new CountDownLatch(1).await();
     } catch (IOException e) {
@@ -375,10 +388,6 @@ public final class SandboxCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private SandboxPki sandboxPki() {
-    return queryApi.pki();
   }
 
   /** Stops everything, the kubelet first so that no plugin process outlives the sandbox; safe to call twice. */

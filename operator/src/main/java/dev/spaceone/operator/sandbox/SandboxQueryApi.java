@@ -33,22 +33,52 @@ final class SandboxQueryApi implements AutoCloseable {
   private final SandboxPki pki;
   private final HttpClient http;
 
-  SandboxQueryApi(KubernetesClient client, SandboxPki pki) throws IOException {
+  private SandboxQueryApi(RecordStore store, QueryServer server, SandboxPki pki, javax.net.ssl.SSLContext caller) {
+    this.store = store;
+    this.server = server;
     this.pki = pki;
-    this.store = RecordStore.inform(client);
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(caller)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /**
+   * On the mock, which has no authentication: the server trusts the sandbox CA's client certificates and authorizes
+   * the sandbox user only.
+   */
+  static SandboxQueryApi onTheMock(KubernetesClient client, SandboxPki pki) throws IOException {
+    RecordStore store = RecordStore.inform(client);
     AuthenticationConfig authentication = new AuthenticationConfig(List.of(), List.of(), List.of(), List.of(),
         List.of(), List.of(pki.ca.certificate()));
     Authorizer onlyTheSandboxUser = (user, request) -> SandboxPki.USER.equals(user.name())
         ? Authorizer.Decision.ALLOW : new Authorizer.Decision(false, "only " + SandboxPki.USER + " may query");
     try {
-      this.server = QueryServer.start(QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0)
-          .withThreads(2).withTlsDir(pki.tlsDir), () -> authentication, onlyTheSandboxUser, store);
+      return new SandboxQueryApi(store, QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
+          pki, pki.clientContext());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
     }
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(pki.clientContext())
-        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /**
+   * On a real API server, as the operator runs it in a cluster: authentication from
+   * kube-system/extension-apiserver-authentication, authorization by SubjectAccessReview; the sandbox calls it with
+   * {@code caller} (a client certificate of the API server's client CA, trusting the sandbox CA).
+   */
+  static SandboxQueryApi asInACluster(KubernetesClient client, SandboxPki pki, javax.net.ssl.SSLContext caller)
+      throws IOException {
+    RecordStore store = RecordStore.inform(client);
+    try {
+      return new SandboxQueryApi(store, QueryServer.start(config(pki), client, store), pki, caller);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static QueryServerConfig config(SandboxPki pki) {
+    return QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withThreads(2)
+        .withTlsDir(pki.tlsDir);
   }
 
   /** The client that talks to the query server as the sandbox user. */
