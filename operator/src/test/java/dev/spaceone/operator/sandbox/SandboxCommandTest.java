@@ -38,6 +38,11 @@ class SandboxCommandTest {
   }
 
   static Run sandbox(Path tmp, String... args) throws IOException, InterruptedException {
+    return sandbox(tmp, java.util.Map.of(), args);
+  }
+
+  static Run sandbox(Path tmp, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
         "dev.spaceone.operator.Main", "sandbox"));
@@ -46,6 +51,7 @@ class SandboxCommandTest {
     Path err = Files.createTempFile(tmp, "sandbox", ".err");
     ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(env);
     Process process = builder.start();
     try {
       if (!process.waitFor(240, TimeUnit.SECONDS)) {
@@ -207,11 +213,30 @@ class SandboxCommandTest {
   }
 
   @Test
-  void theRealControlPlaneSaysWhatItNeeds(@TempDir Path tmp) throws Exception {
-    Run run = sandbox(tmp, "--control-plane", "real");
+  void withoutItsBinariesTheRealControlPlaneSaysWhatItNeeds(@TempDir Path tmp) throws Exception {
+    Run run = sandbox(tmp, java.util.Map.of("SPACEONE_E2E_CACHE", tmp.resolve("empty-cache").toString()),
+        "--control-plane", "real");
 
     assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
-    assertTrue(run.stderr().contains("--control-plane real needs kube-apiserver, etcd and kube-controller-manager"),
-        run.all());
+    assertTrue(run.stderr().contains("--control-plane real needs kube-apiserver, etcd and kube-controller-manager: "
+        + "no kube-apiserver, etcd and kube-controller-manager found under " + tmp.resolve("empty-cache")), run.all());
+  }
+
+  /** The same run on etcd, kube-apiserver and kube-controller-manager, when the e2e suite installed them. */
+  @Test
+  void theInventoryExampleOnTheRealControlPlane(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.spaceone.operator.sandbox.real.ControlPlane.unavailableReason()
+        .isEmpty(), () -> dev.spaceone.operator.sandbox.real.ControlPlane.unavailableReason().orElse(""));
+
+    Run run = sandbox(tmp, "--control-plane", "real", "examples/inventory");
+
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(run.stdout().contains("sandbox: kube-apiserver https://127.0.0.1:"), run.all());
+    assertEquals("SANDBOX inventory-aws SUCCESS tasks=3/3 created=12 updated=6 failures=0",
+        run.lines().get(run.lines().size() - 1), run.all());
+    assertTrue(run.stdout().lines().anyMatch(l -> l.trim().matches("SUCCESS\\s+3\\s+12")), run.all());
+    try (var left = Files.list(tmp)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("spaceone-")), run.all());
+    }
   }
 }
