@@ -6,8 +6,20 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.spaceone.operator.query.QueryKind;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,8 +31,13 @@ import java.util.concurrent.TimeUnit;
  * asking it SubjectAccessReviews.
  */
 final class RealCluster implements SandboxCluster {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealCluster.class);
+  static final String QUERY_NAMESPACE = "default";
+  static final String QUERY_SERVICE = "spaceone-sandbox-query-api";
+
   private final ControlPlane plane;
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private volatile boolean aggregated;
 
   private RealCluster(ControlPlane plane) {
     this.plane = plane;
@@ -76,12 +93,85 @@ final class RealCluster implements SandboxCluster {
         .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
   }
 
+  /**
+   * The query API as in a cluster, registered with an APIService when this machine has an address kube-apiserver can
+   * route to (Endpoints may not hold a loopback address): then {@code kubectl create -f examples/queries/stat.yaml}
+   * goes through kube-apiserver's aggregation, front-proxy headers and all.
+   */
   @Override
   public SandboxQueryApi startQueryApi(Path workDir) throws IOException {
-    SandboxPki pki = new SandboxPki(workDir.resolve("pki"));
-    return SandboxQueryApi.asInACluster(client("spaceone-query-api"), pki,
+    Optional<String> address = routableAddress();
+    String service = QUERY_SERVICE + "." + QUERY_NAMESPACE + ".svc";
+    SandboxPki pki = new SandboxPki(workDir.resolve("pki"), List.of(service, service + ".cluster.local"),
+        address.map(List::of).orElse(List.of()));
+    KubernetesClient client = client("spaceone-query-api");
+    SandboxQueryApi api = SandboxQueryApi.asInACluster(client, pki,
         plane.clusterCa().issueClient(workDir.resolve("pki"), "sandbox-admin", SandboxPki.USER,
-            List.of("system:masters")).sslContext(pki.ca.certificate()));
+            List.of("system:masters")).sslContext(pki.ca.certificate()), address.orElse("127.0.0.1"));
+    if (address.isPresent()) {
+      try {
+        register(client, address.get(), api.port(), pki);
+        aggregated = true;
+      } catch (RuntimeException e) {
+        LOG.warn("the query API is not registered as an APIService: {}", e.toString());
+      }
+    }
+    return api;
+  }
+
+  /** Whether kube-apiserver serves query.spaceone.dev (through the APIService). */
+  boolean aggregated() {
+    return aggregated;
+  }
+
+  private static void register(KubernetesClient client, String address, int port, SandboxPki pki) {
+    client.services().inNamespace(QUERY_NAMESPACE).resource(new ServiceBuilder().withNewMetadata()
+        .withName(QUERY_SERVICE).endMetadata().withNewSpec().addNewPort().withName("https").withPort(443)
+        .withNewTargetPort(port).endPort().endSpec().build()).create();
+    client.endpoints().inNamespace(QUERY_NAMESPACE).resource(new EndpointsBuilder().withNewMetadata()
+        .withName(QUERY_SERVICE).endMetadata().addNewSubset().addNewAddress().withIp(address).endAddress()
+        .addNewPort().withName("https").withPort(port).endPort().endSubset().build()).create();
+    GenericKubernetesResource apiService = new GenericKubernetesResourceBuilder()
+        .withApiVersion("apiregistration.k8s.io/v1").withKind("APIService")
+        .withNewMetadata().withName(QueryKind.VERSION + "." + QueryKind.GROUP).endMetadata()
+        .addToAdditionalProperties("spec", Map.of(
+            "group", QueryKind.GROUP, "version", QueryKind.VERSION,
+            "service", Map.of("namespace", QUERY_NAMESPACE, "name", QUERY_SERVICE, "port", 443),
+            "caBundle", Base64.getEncoder().encodeToString(
+                SandboxPki.pem(pki.ca.certificate()).getBytes(StandardCharsets.US_ASCII)),
+            "groupPriorityMinimum", 1000, "versionPriority", 15))
+        .build();
+    var apiServices = client.genericKubernetesResources("apiregistration.k8s.io/v1", "APIService");
+    apiServices.resource(apiService).create();
+    apiServices.withName(apiService.getMetadata().getName())
+        .waitUntilCondition(a -> a != null && available(a), 60, TimeUnit.SECONDS);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean available(GenericKubernetesResource apiService) {
+    Object status = apiService.getAdditionalProperties().get("status");
+    if (!(status instanceof Map<?, ?> map) || !(map.get("conditions") instanceof List<?> conditions)) {
+      return false;
+    }
+    return conditions.stream().anyMatch(c -> c instanceof Map<?, ?> m && "Available".equals(m.get("type"))
+        && "True".equals(m.get("status")));
+  }
+
+  /** An IPv4 address of this machine that is neither loopback nor link-local, if any. */
+  static Optional<String> routableAddress() {
+    try {
+      return NetworkInterface.networkInterfaces().filter(i -> {
+        try {
+          return i.isUp() && !i.isLoopback();
+        } catch (java.net.SocketException e) {
+          return false;
+        }
+      }).flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .map(InetAddress::getHostAddress).findFirst();
+    } catch (java.net.SocketException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -375,7 +375,7 @@ public final class SandboxCommand {
       out.println("sandbox: still running (--keep-running); stop it with Ctrl-C. kubeconfig: " + kubeconfig);
       out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt,pods");
       out.println("  kubectl --kubeconfig " + kubeconfig + " apply -f examples/cost-analysis/job.yaml");
-      if (api instanceof MockApiServer) {
+      if (api instanceof MockApiServer || api instanceof RealCluster real && real.aggregated()) {
         out.println("  kubectl --kubeconfig " + kubeconfig + " create -f examples/queries/stat.yaml -o yaml");
       } else {
         out.println("  (the query API " + queryApi.url() + " is not registered as an APIService on the real control"

@@ -33,8 +33,9 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
         --namespace NS         namespace of manifests that name none (default: default)
         --timeout SECONDS      stop waiting for the Jobs after this long (exit 1); default: no limit
         --control-plane mock|real
-                               mock (default): fabric8's CRUD mock API server; real: kube-apiserver, etcd and
-                               kube-controller-manager of the e2e suite (not implemented yet)
+                               mock (default): fabric8's CRUD mock API server; real: etcd, kube-apiserver and
+                               kube-controller-manager from the e2e suite's binaries (e2e/install-control-plane.sh,
+                               ${SPACEONE_E2E_CACHE:-~/.cache/spaceone-job-operator/e2e}/<version>/bin)
         -h, --help             this text
       """;
 

@@ -18,6 +18,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -60,9 +61,18 @@ final class SandboxPki {
   final Path clientKeyFile;
 
   SandboxPki(Path dir) throws IOException {
+    this(dir, List.of(), List.of());
+  }
+
+  /** With more names in the serving certificate than localhost and 127.0.0.1 (a Service's, a host's address). */
+  SandboxPki(Path dir, List<String> dnsNames, List<String> ipAddresses) throws IOException {
     ca = ca("spaceone-sandbox-ca");
-    server = leaf(ca, "spaceone-sandbox-query-api", KeyPurposeId.id_kp_serverAuth, true);
-    client = leaf(ca, USER, KeyPurposeId.id_kp_clientAuth, false);
+    List<GeneralName> names = new java.util.ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+    dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+    ipAddresses.forEach(n -> names.add(new GeneralName(GeneralName.iPAddress, n)));
+    server = leaf(ca, "spaceone-sandbox-query-api", KeyPurposeId.id_kp_serverAuth, names);
+    client = leaf(ca, USER, KeyPurposeId.id_kp_clientAuth, List.of());
     Files.createDirectories(dir);
     tlsDir = Files.createDirectories(dir.resolve("query-tls"));
     caFile = dir.resolve("ca.crt");
@@ -130,7 +140,7 @@ final class SandboxPki {
     }));
   }
 
-  private static Issued leaf(Issued ca, String commonName, KeyPurposeId purpose, boolean localhost) {
+  private static Issued leaf(Issued ca, String commonName, KeyPurposeId purpose, List<GeneralName> names) {
     KeyPair keys = keyPair();
     X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
@@ -138,10 +148,9 @@ final class SandboxPki {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-      if (localhost) {
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"),
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+      if (!names.isEmpty()) {
+        builder.addExtension(Extension.subjectAlternativeName, false,
+            new GeneralNames(names.toArray(new GeneralName[0])));
       }
     }));
   }

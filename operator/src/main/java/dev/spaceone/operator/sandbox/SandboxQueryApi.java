@@ -32,6 +32,7 @@ final class SandboxQueryApi implements AutoCloseable {
   private final QueryServer server;
   private final SandboxPki pki;
   private final HttpClient http;
+  private String host = "127.0.0.1";
 
   private SandboxQueryApi(RecordStore store, QueryServer server, SandboxPki pki, javax.net.ssl.SSLContext caller) {
     this.store = store;
@@ -65,11 +66,14 @@ final class SandboxQueryApi implements AutoCloseable {
    * kube-system/extension-apiserver-authentication, authorization by SubjectAccessReview; the sandbox calls it with
    * {@code caller} (a client certificate of the API server's client CA, trusting the sandbox CA).
    */
-  static SandboxQueryApi asInACluster(KubernetesClient client, SandboxPki pki, javax.net.ssl.SSLContext caller)
-      throws IOException {
+  static SandboxQueryApi asInACluster(KubernetesClient client, SandboxPki pki, javax.net.ssl.SSLContext caller,
+      String bindAddress) throws IOException {
     RecordStore store = RecordStore.inform(client);
     try {
-      return new SandboxQueryApi(store, QueryServer.start(config(pki), client, store), pki, caller);
+      SandboxQueryApi api = new SandboxQueryApi(store,
+          QueryServer.start(config(pki).withBindAddress(bindAddress), client, store), pki, caller);
+      api.host = bindAddress;
+      return api;
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -81,13 +85,17 @@ final class SandboxQueryApi implements AutoCloseable {
         .withTlsDir(pki.tlsDir);
   }
 
+  int port() {
+    return server.port();
+  }
+
   /** The client that talks to the query server as the sandbox user. */
   HttpClient http() {
     return http;
   }
 
   String url() {
-    return "https://127.0.0.1:" + server.port();
+    return "https://" + host + ":" + server.port();
   }
 
   SandboxPki pki() {
