@@ -152,6 +152,9 @@ public final class SandboxCommand {
     }
     try {
       if ("real".equals(options.controlPlane())) {
+        if (options.port() != 0) {
+          err.println("sandbox: --port applies to the mock API; the real kube-apiserver takes a free port");
+        }
         out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
         api = RealCluster.start();
       } else {
