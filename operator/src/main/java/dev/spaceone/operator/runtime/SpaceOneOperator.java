@@ -5,6 +5,7 @@ import dev.spaceone.operator.job.JobReconciler;
 import dev.spaceone.operator.jobtask.JobTaskReconciler;
 import dev.spaceone.operator.status.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ public final class SpaceOneOperator implements AutoCloseable {
   private final JobTaskReconciler jobTaskReconciler;
   private final PrometheusMeterRegistry registry;
   private final ManagementServer management;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private SpaceOneOperator(KubernetesClient client, OperatorSettings settings) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -43,8 +46,18 @@ public final class SpaceOneOperator implements AutoCloseable {
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(), identity));
+        // A leader that loses its Lease exits, so that the pod restarts as a follower; one that is being
+        // closed does not.
+        LeaderCallbacks callbacks = new LeaderCallbacks(() -> LOG.info("leading as {}", identity), () -> {
+          if (!closing.get()) {
+            LOG.error("lost the leader Lease; exiting so that another replica leads");
+            System.exit(1);
+          }
+        }, leader -> LOG.info("leader is {}", leader));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+            settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity, callbacks, false));
       }
     });
     StatusRecorder statusRecorder = new StatusRecorder(client);
@@ -91,6 +104,7 @@ public final class SpaceOneOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
     jobTaskReconciler.close();
     if (management != null) {

@@ -23,6 +23,9 @@ public final class MockCluster implements AutoCloseable {
   public static final String OPERATOR_AGENT = "spaceone-job-operator";
   public static final String KUBELET_AGENT = "simulated-kubelet";
   public static final String TEST_AGENT = "test";
+  private static final String SELF_RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\","
+      + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":"
+      + "[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}],\"nonResourceRules\":[]}}";
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   /** One request the mock served. */
@@ -45,6 +48,12 @@ public final class MockCluster implements AutoCloseable {
         String agent = request.getHeader("User-Agent");
         synchronized (requests) {
           requests.add(new Request(agent == null ? "" : agent, request.getMethod(), request.getPath()));
+        }
+        if (request.getPath().endsWith("/selfsubjectrulesreviews")) {
+          // A real server answers this review for every user; the CRUD mock would store it. JOSDK's leader
+          // election asks it at start-up to check the Lease permissions.
+          return new MockResponse().setResponseCode(201).addHeader("Content-Type: application/json")
+              .setBody(SELF_RULES_REVIEW);
         }
         return crud.dispatch(request);
       }

@@ -124,19 +124,27 @@ public final class SimulatedKubelet implements AutoCloseable {
     });
   }
 
+  /** Writes the pod's status; a failed write is retried, never dropped silently, or the pod would hang. */
   private void editStatus(Pod pod, java.util.function.Consumer<PodStatus> change) {
-    try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .editStatus(p -> {
-            if (p.getStatus() == null) {
-              p.setStatus(new PodStatus());
-            }
-            change.accept(p.getStatus());
-            return p;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .editStatus(p -> {
+              if (p.getStatus() == null) {
+                p.setStatus(new PodStatus());
+              }
+              change.accept(p.getStatus());
+              return p;
+            });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return;
+        }
+        if (attempt == 5) {
+          System.err.println("simulated kubelet: could not write the status of " + key(pod) + ": " + e);
+          return;
+        }
       }
     }
   }
