@@ -27,7 +27,7 @@ final class Analyzer {
     Sorting sorting = Sorting.read(query.get("sort"));
     Paging paging = Paging.read(query.get("page"), null);
 
-    List<Map<String, Object>> rows = select.apply(group.apply(Statistics.matching(records, filter)));
+    List<Map<String, Object>> rows = select.apply(Statistics.filterAndGroup(records, filter, group));
     if (!sorting.isEmpty()) {
       sorting.sort(rows, idKey);
     }

@@ -1,7 +1,6 @@
 package dev.spaceone.query;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,69 +80,87 @@ final class GroupStage implements Stage {
 
   @Override
   public List<Map<String, Object>> apply(List<Map<String, Object>> rows) throws QueryException {
-    Map<Key, Group> groups = new HashMap<>();
+    Grouping grouping = start();
     for (Map<String, Object> row : rows) {
-      Object[] values = new Object[keys.length];
+      grouping.add(row);
+    }
+    return grouping.rows();
+  }
+
+  /**
+   * Grouping fed one row at a time, so that a query can filter and group in a single pass over
+   * the records: a second pass would fetch every record from memory again.
+   */
+  Grouping start() {
+    return new Grouping();
+  }
+
+  final class Grouping {
+    // One hash map per group key, nested, rather than a composite key object per row: finding a
+    // row's group then allocates nothing (normalized strings are the strings themselves).
+    private final Map<Object, Object> root = new HashMap<>();
+    private final List<Group> groups = new ArrayList<>();
+    private final Object[] scratch = new Object[keys.length];
+
+    void add(Map<String, Object> row) throws QueryException {
+      Map<Object, Object> level = root;
+      Object found = keys.length == 0 ? root.get(Values.MISSING) : null;
       for (int i = 0; i < keys.length; i++) {
-        values[i] = keys[i].key().resolve(row);
+        scratch[i] = keys[i].key().resolve(row);
+        Object normalized = Values.normalize(scratch[i]);
+        found = level.get(normalized);
+        if (i < keys.length - 1) {
+          if (found == null) {
+            found = new HashMap<>();
+            level.put(normalized, found);
+          }
+          @SuppressWarnings("unchecked")
+          Map<Object, Object> next = (Map<Object, Object>) found;
+          level = next;
+        } else if (found == null) {
+          found = newGroup(level, normalized);
+        }
       }
-      Key key = new Key(values);
-      Group group = groups.get(key);
-      if (group == null) {
-        group = new Group(values, fields);
-        groups.put(key, group);
+      if (found == null) {
+        found = newGroup(root, Values.MISSING);
       }
-      for (GroupOperators.Accumulator accumulator : group.accumulators) {
+      for (GroupOperators.Accumulator accumulator : ((Group) found).accumulators) {
         accumulator.add(row);
       }
     }
-    List<Group> ordered = new ArrayList<>(groups.values());
-    ordered.sort((a, b) -> {
-      for (int i = 0; i < keys.length; i++) {
-        int c = Values.compare(a.keyValues[i], b.keyValues[i]);
-        if (c != 0) {
-          return c;
+
+    private Group newGroup(Map<Object, Object> level, Object normalized) {
+      Group group = new Group(scratch.clone(), fields);
+      level.put(normalized, group);
+      groups.add(group);
+      return group;
+    }
+
+    /** The output rows, ordered by group key values. */
+    List<Map<String, Object>> rows() {
+      groups.sort((a, b) -> {
+        for (int i = 0; i < keys.length; i++) {
+          int c = Values.compare(a.keyValues[i], b.keyValues[i]);
+          if (c != 0) {
+            return c;
+          }
         }
-      }
-      return 0;
-    });
-    List<Map<String, Object>> out = new ArrayList<>(ordered.size());
-    for (Group group : ordered) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int i = 0; i < keys.length; i++) {
-        if (group.keyValues[i] != Values.MISSING) {
-          row.put(keys[i].name(), group.keyValues[i]);
+        return 0;
+      });
+      List<Map<String, Object>> out = new ArrayList<>(groups.size());
+      for (Group group : groups) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+          if (group.keyValues[i] != Values.MISSING) {
+            row.put(keys[i].name(), group.keyValues[i]);
+          }
         }
+        for (int f = 0; f < fields.size(); f++) {
+          row.put(fields.get(f).name(), group.accumulators[f].result());
+        }
+        out.add(row);
       }
-      for (int f = 0; f < fields.size(); f++) {
-        row.put(fields.get(f).name(), group.accumulators[f].result());
-      }
-      out.add(row);
-    }
-    return out;
-  }
-
-  /** Hash key over the values' normalized forms, so 1 and 1.0 fall into one group as in Mongo. */
-  private static final class Key {
-    private final Object[] normalized;
-    private final int hash;
-
-    Key(Object[] values) {
-      normalized = new Object[values.length];
-      for (int i = 0; i < values.length; i++) {
-        normalized[i] = Values.normalize(values[i]);
-      }
-      hash = Arrays.hashCode(normalized);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key other && Arrays.equals(normalized, other.normalized);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
+      return out;
     }
   }
 

@@ -52,10 +52,6 @@ final class KeyPath {
     return Integer.parseInt(segment);
   }
 
-  String text() {
-    return text;
-  }
-
   int size() {
     return segments.length;
   }

@@ -30,10 +30,6 @@ final class QueryNode {
     return root;
   }
 
-  String path() {
-    return path;
-  }
-
   QueryException error(String message) {
     return new QueryException(path, message);
   }

@@ -33,8 +33,15 @@ final class Statistics {
       values = distinct(KeyPath.from(distinct), records, filter);
     } else {
       List<Stage> pipeline = stages.compile(aggregate);
-      List<Map<String, Object>> rows = matching(records, filter);
-      for (Stage stage : pipeline) {
+      List<Map<String, Object>> rows;
+      int next = 0;
+      if (!pipeline.isEmpty() && pipeline.get(0) instanceof GroupStage group) {
+        rows = filterAndGroup(records, filter, group);
+        next = 1;
+      } else {
+        rows = matching(records, filter);
+      }
+      for (Stage stage : pipeline.subList(next, pipeline.size())) {
         rows = stage.apply(rows);
       }
       values = new ArrayList<>(rows);
@@ -54,6 +61,18 @@ final class Statistics {
       }
     }
     return matched;
+  }
+
+  /** Filter and group in one pass over the records (the usual stat query, and every analyze). */
+  static List<Map<String, Object>> filterAndGroup(List<Map<String, Object>> records,
+      Predicate<Map<String, Object>> filter, GroupStage group) throws QueryException {
+    GroupStage.Grouping grouping = group.start();
+    for (Map<String, Object> record : records) {
+      if (filter.test(record)) {
+        grouping.add(record);
+      }
+    }
+    return grouping.rows();
   }
 
   private static List<Object> distinct(
