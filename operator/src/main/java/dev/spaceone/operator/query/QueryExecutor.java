@@ -1,0 +1,60 @@
+package dev.spaceone.operator.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceone.query.AnalyzeResult;
+import dev.spaceone.query.QueryEngine;
+import dev.spaceone.query.QueryException;
+import dev.spaceone.query.SearchResult;
+import dev.spaceone.query.StatResult;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** Runs one query kind over records with the query engine and writes the answer as a status object. */
+final class QueryExecutor {
+  private final QueryEngine jobs;
+  private final QueryEngine tasks;
+
+  QueryExecutor(Clock clock) {
+    this.jobs = new QueryEngine(Records.JOB_ID,
+        List.of(Records.JOB_ID, "status", "plugin_id", "collector_id", "data_source_id", "project_id",
+            "workspace_id", "error_code"), clock);
+    this.tasks = new QueryEngine(Records.JOB_TASK_ID,
+        List.of(Records.JOB_TASK_ID, Records.JOB_ID, "status", "provider", "service_account_id", "project_id",
+            "secret_id", "error_code"), clock);
+  }
+
+  /**
+   * The status of the answer. Throws {@link QueryException} with the field relative to
+   * {@code spec} (e.g. {@code query.filter[0].o}).
+   */
+  ObjectNode run(QueryKind kind, String resource, List<Map<String, Object>> records, JsonNode query)
+      throws QueryException {
+    QueryEngine engine = RecordStore.JOBS.equals(resource) ? jobs : tasks;
+    JsonNode q = query == null ? NullNode.getInstance() : query;
+    ObjectNode status = Statuses.JSON.createObjectNode();
+    switch (kind) {
+      case SEARCH -> {
+        SearchResult r = engine.search(records, q);
+        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        status.put("totalCount", r.totalCount());
+      }
+      case STAT -> {
+        StatResult r = engine.stat(records, q);
+        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        if (r.totalCount() != null) {
+          status.put("totalCount", r.totalCount());
+        }
+      }
+      case ANALYSIS -> {
+        AnalyzeResult r = engine.analyze(records, q);
+        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        status.put("more", r.more());
+      }
+      default -> throw new IllegalStateException(kind.name());
+    }
+    return status;
+  }
+}

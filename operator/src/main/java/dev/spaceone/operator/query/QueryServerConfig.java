@@ -1,0 +1,74 @@
+package dev.spaceone.operator.query;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of the query API server.
+ *
+ * @param bindAddress address to listen on, e.g. {@code 0.0.0.0}
+ * @param port HTTPS port; 0 picks a free one (see {@link QueryServer#port()})
+ * @param tlsDir directory with {@code tls.crt} and {@code tls.key}, re-read when they change
+ * @param authenticationConfigMapNamespace namespace of the authentication ConfigMap
+ * @param authenticationConfigMapName name of the authentication ConfigMap
+ * @param sarCacheTtl how long SubjectAccessReview answers are reused
+ * @param sarCacheSize most SubjectAccessReview answers kept
+ * @param maxBodyBytes largest request body accepted; larger is a 413
+ * @param threads request threads
+ */
+public record QueryServerConfig(
+    String bindAddress,
+    int port,
+    Path tlsDir,
+    String authenticationConfigMapNamespace,
+    String authenticationConfigMapName,
+    Duration sarCacheTtl,
+    int sarCacheSize,
+    long maxBodyBytes,
+    int threads) {
+
+  public static final int DEFAULT_PORT = 6443;
+  public static final Path DEFAULT_TLS_DIR = Path.of("/etc/spaceone/query-tls");
+  public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+  /** Port 6443 on all addresses, TLS from /etc/spaceone/query-tls, kube-system/extension-apiserver-authentication. */
+  public static QueryServerConfig defaults() {
+    return new QueryServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_TLS_DIR, "kube-system",
+        "extension-apiserver-authentication", Duration.ofSeconds(10), 10_000, DEFAULT_MAX_BODY_BYTES, 8);
+  }
+
+  public QueryServerConfig withBindAddress(String value) {
+    return new QueryServerConfig(value, port, tlsDir, authenticationConfigMapNamespace, authenticationConfigMapName,
+        sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
+  }
+
+  public QueryServerConfig withPort(int value) {
+    return new QueryServerConfig(bindAddress, value, tlsDir, authenticationConfigMapNamespace,
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
+  }
+
+  public QueryServerConfig withTlsDir(Path value) {
+    return new QueryServerConfig(bindAddress, port, value, authenticationConfigMapNamespace,
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
+  }
+
+  public QueryServerConfig withAuthenticationConfigMap(String namespace, String name) {
+    return new QueryServerConfig(bindAddress, port, tlsDir, namespace, name, sarCacheTtl, sarCacheSize,
+        maxBodyBytes, threads);
+  }
+
+  public QueryServerConfig withSarCacheTtl(Duration value) {
+    return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
+        authenticationConfigMapName, value, sarCacheSize, maxBodyBytes, threads);
+  }
+
+  public QueryServerConfig withMaxBodyBytes(long value) {
+    return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, value, threads);
+  }
+
+  public QueryServerConfig withThreads(int value) {
+    return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, value);
+  }
+}
