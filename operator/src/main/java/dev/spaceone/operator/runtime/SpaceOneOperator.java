@@ -3,6 +3,8 @@ package dev.spaceone.operator.runtime;
 import dev.spaceone.operator.event.EventRecorder;
 import dev.spaceone.operator.job.JobReconciler;
 import dev.spaceone.operator.jobtask.JobTaskReconciler;
+import dev.spaceone.operator.query.RecordFeed;
+import dev.spaceone.operator.query.RecordStore;
 import dev.spaceone.operator.status.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -32,8 +34,9 @@ public final class SpaceOneOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final ManagementServer management;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final RecordStore records;
 
-  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings) {
+  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings, RecordStore records) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String identity = hostName();
     operator = new Operator(o -> {
@@ -69,12 +72,15 @@ public final class SpaceOneOperator implements AutoCloseable {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
+      o.withItemStore(RecordFeed.jobs(records));
     });
     operator.register(jobTaskReconciler, o -> {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
+      o.withItemStore(RecordFeed.tasks(records));
     });
+    this.records = records;
     try {
       management = settings.managementPort() < 0 ? null : new ManagementServer(settings.managementPort(),
           registry::scrape, () -> operator.getRuntimeInfo().isStarted()
@@ -86,7 +92,7 @@ public final class SpaceOneOperator implements AutoCloseable {
 
   /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
   public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
-    SpaceOneOperator running = new SpaceOneOperator(client, settings);
+    SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore());
     running.operator.start();
     LOG.info("operator started; watching {}", settings.watchNamespaces().isEmpty() ? "all namespaces"
         : settings.watchNamespaces());
@@ -96,6 +102,11 @@ public final class SpaceOneOperator implements AutoCloseable {
   /** The port of /metrics, /healthz and /readyz, or -1 when disabled. */
   public int managementPort() {
     return management == null ? -1 : management.port();
+  }
+
+  /** The query API's records of every Job and JobTask, fed by the operator's own informers. */
+  public RecordStore records() {
+    return records;
   }
 
   public PrometheusMeterRegistry registry() {

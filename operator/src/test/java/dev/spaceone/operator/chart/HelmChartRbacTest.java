@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import dev.spaceone.operator.testing.ApiCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,8 +57,18 @@ class HelmChartRbacTest {
   /** In the release namespace, for leader election: likewise measured. */
   static final Set<Grant> LEADER_ELECTION = RecordedApiCalls.leaderElection();
   /** Cluster-wide, for the query API. */
-  static final Set<Grant> QUERY_API = grants(
-      rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
+  static final Set<Grant> QUERY_API = RecordedApiCalls.queryApi();
+
+  @Test
+  void theQueryApiReadsOnlyWhatTheBuiltInReaderRoleGrants() {
+    // extension-apiserver-authentication-reader: get, list, watch of that ConfigMap in kube-system.
+    Set<ApiCall> calls = RecordedApiCalls.grantedByBuiltInRoles();
+    assertTrue(!calls.isEmpty(), "the query API reads its front-proxy settings");
+    for (ApiCall call : calls) {
+      assertEquals("configmaps", call.resource(), call.toString());
+      assertTrue(Set.of("get", "list", "watch").contains(call.verb()), call.toString());
+    }
+  }
 
   @Test
   void theRulesFileIsTheDocumentedList() throws IOException {

@@ -15,6 +15,16 @@ import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.spaceone.operator.query.Authorizer;
+import dev.spaceone.operator.query.QueryServer;
+import dev.spaceone.operator.query.QueryServerConfig;
+import dev.spaceone.operator.query.SubjectAccessReviewAuthorizer;
+import dev.spaceone.operator.query.TestPki;
+import dev.spaceone.operator.query.UserInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +58,7 @@ final class RecordedApiCalls {
   /** The operator's calls in the namespaces it watches, as (group, resource, verb). */
   static Set<HelmChartRbacTest.Grant> watched() {
     Set<HelmChartRbacTest.Grant> grants = grants(c -> !c.apiGroup().equals("coordination.k8s.io")
-        && !c.apiGroup().equals("authorization.k8s.io"));
+        && !c.apiGroup().equals("authorization.k8s.io") && !c.namespace().equals("kube-system"));
     grants.addAll(ON_STATUS_CONFLICT);
     return grants;
   }
@@ -67,12 +77,26 @@ final class RecordedApiCalls {
 
   static synchronized Set<ApiCall> operator() {
     if (calls == null) {
-      calls = measure();
+      try {
+        calls = measure();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return calls;
   }
 
-  private static Set<ApiCall> measure() {
+  /** The query API's calls that the chart grants through Kubernetes' own roles, as (resource, verb) in kube-system. */
+  static Set<ApiCall> grantedByBuiltInRoles() {
+    return operator().stream().filter(c -> c.namespace().equals("kube-system")).collect(Collectors.toSet());
+  }
+
+  /** The query API's cluster-wide calls: one review per authorization. */
+  static Set<HelmChartRbacTest.Grant> queryApi() {
+    return grants(c -> c.apiGroup().equals("authorization.k8s.io"));
+  }
+
+  private static Set<ApiCall> measure() throws IOException {
     OperatorSettings settings = new OperatorSettings(Set.of(), true, LEASE_NAMESPACE, Duration.ofMillis(200),
         Duration.ofMillis(100), Duration.ofSeconds(1), 4, -1);
     try (OperatorHarness harness = new OperatorHarness(settings, RecordedApiCalls::plugin)) {
@@ -132,6 +156,18 @@ final class RecordedApiCalls {
       admin.pods().inNamespace(OperatorHarness.NAMESPACE).withName("orphan-0-1").delete();
       await().atMost(OperatorHarness.TIMEOUT)
           .until(() -> admin.pods().inNamespace(OperatorHarness.NAMESPACE).withName("orphan-0-1").get() == null);
+      // The query API: it reads the front-proxy settings in kube-system and authorizes with reviews.
+      Path tls = Files.createTempDirectory("query-tls");
+      TestPki.server(TestPki.ca("test-ca"), "localhost").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+      try (QueryServer query = QueryServer.start(QueryServerConfig.defaults().withPort(0).withTlsDir(tls),
+          operatorClient, harness.operator().records());
+           SubjectAccessReviewAuthorizer reviews = new SubjectAccessReviewAuthorizer(operatorClient,
+               Duration.ofSeconds(10), 10)) {
+        reviews.authorize(new UserInfo("alice", List.of(), java.util.Map.of()),
+            new Authorizer.AccessRequest("list", "spaceone.dev", "jobs", OperatorHarness.NAMESPACE));
+        await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.cluster.requests().stream()
+            .anyMatch(r -> r.agent().equals(MockCluster.OPERATOR_AGENT) && r.path().contains("/configmaps")));
+      }
       return harness.cluster.requests().stream()
           .filter(r -> r.agent().equals(MockCluster.OPERATOR_AGENT))
           .flatMap(r -> ApiCall.of(r).stream())
