@@ -143,4 +143,30 @@ class PodOutcomesTest {
     assertNotNull(outcome.errorMessage());
     assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode(), "no plugin container status: not the sidecar's");
   }
+
+  @Test
+  void aPluginKilledBecauseItsPodWasDeletedIsPodDeleted() {
+    Pod pod = new PodBuilder(ended("Failed", 137, "")).editMetadata().withDeletionTimestamp(FINISHED_AT).endMetadata()
+        .build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(ErrorCodes.POD_DELETED, outcome.errorCode());
+    assertTrue(outcome.retryable());
+    assertTrue(outcome.errorMessage().contains("137"), outcome.errorMessage());
+  }
+
+  @Test
+  void aPluginThatFailedBeforeItsPodWasDeletedKeepsItsOwnError() {
+    Pod pod = new PodBuilder(ended("Failed", 1, "bad credentials")).editMetadata()
+        .withDeletionTimestamp("2025-03-01T10:00:05Z").endMetadata().build();
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome(pod).errorCode());
+  }
+
+  @Test
+  void aSucceededPodDeletedBeforeItsResultWasReadKeepsItsCounts() {
+    Pod pod = new PodBuilder(ended("Succeeded", 0, "{\"created_count\":5}")).editMetadata()
+        .withDeletionTimestamp("2025-03-01T10:00:05Z").endMetadata().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(TaskState.SUCCESS, outcome.state());
+    assertEquals(5, outcome.result().createdCount());
+  }
 }

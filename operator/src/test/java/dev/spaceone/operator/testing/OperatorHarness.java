@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -113,11 +114,33 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Job awaitJob(String name, Predicate<Job> condition) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Job job = job(name);
-      return job != null && condition.test(job);
-    });
+    try {
+      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        Job job = job(name);
+        return job != null && condition.test(job);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("Job " + name + " did not reach the expected state: " + describe(name), e);
+    }
     return job(name);
+  }
+
+  /** The Job's status, its tasks' statuses and its pods' phases, for a failure message. */
+  public String describe(String jobName) {
+    StringBuilder text = new StringBuilder();
+    Job job = job(jobName);
+    text.append("\nJob status: ").append(job == null ? "(gone)" : Serialization.asJson(job.getStatus()));
+    for (JobTask task : tasks(jobName)) {
+      text.append("\n  task ").append(task.getMetadata().getName()).append(": ")
+          .append(Serialization.asJson(task.getStatus()));
+    }
+    for (Pod pod : pods(jobName)) {
+      text.append("\n  pod ").append(pod.getMetadata().getName()).append(": ")
+          .append(pod.getStatus() == null ? null : pod.getStatus().getPhase())
+          .append(" finalizers=").append(pod.getMetadata().getFinalizers())
+          .append(" deleting=").append(pod.getMetadata().getDeletionTimestamp() != null);
+    }
+    return text.toString();
   }
 
   public List<JobTask> tasks(String jobName) {
@@ -130,10 +153,16 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public JobTask awaitTask(String name, Predicate<JobTask> condition) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+    try {
+      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        JobTask task = task(name);
+        return task != null && condition.test(task);
+      });
+    } catch (ConditionTimeoutException e) {
       JobTask task = task(name);
-      return task != null && condition.test(task);
-    });
+      throw new AssertionError("JobTask " + name + " did not reach the expected state: "
+          + (task == null ? "(gone)" : describe(task.getSpec().getJobName())), e);
+    }
     return task(name);
   }
 
