@@ -19,7 +19,8 @@ public final class PodFinalizers {
 
   /**
    * Removes the finalizer with an update guarded by the copy's resourceVersion, so that a stale copy cannot
-   * undo another change; on a conflict it reads the pod again once. Returns the pod as stored, or null when
+   * undo another change. The kubelet writes a pod's status concurrently, so a conflict is expected now and
+   * then: the pod is read again and the update retried, up to three times. Returns the pod as stored, or null when
    * there was nothing to release.
    */
   public static Pod release(KubernetesClient client, Pod pod) {
@@ -33,7 +34,7 @@ public final class PodFinalizers {
         if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
           return null;
         }
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 2) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 3) {
           throw e;
         }
         current = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())

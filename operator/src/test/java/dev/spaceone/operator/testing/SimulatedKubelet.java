@@ -103,6 +103,9 @@ public final class SimulatedKubelet implements AutoCloseable {
       return;
     }
     editStatus(pod, status -> {
+      if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
+        return; // the plugin already ended: a late "running" must not undo that
+      }
       status.setPhase("Running");
       status.setStartTime(now());
       status.setContainerStatuses(java.util.List.of(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
@@ -124,7 +127,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     });
   }
 
-  /** Writes the pod's status; a failed write is retried, never dropped silently, or the pod would hang. */
+  /** Changes a pod's status on the latest copy, again on a conflict, as the kubelet's status manager does. */
   private void editStatus(Pod pod, java.util.function.Consumer<PodStatus> change) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -141,9 +144,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         if (e.getCode() == 404) {
           return;
         }
-        if (attempt == 5) {
-          System.err.println("simulated kubelet: could not write the status of " + key(pod) + ": " + e);
-          return;
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
         }
       }
     }
