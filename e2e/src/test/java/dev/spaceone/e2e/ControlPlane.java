@@ -230,7 +230,8 @@ public final class ControlPlane implements AutoCloseable {
         "--initial-cluster-state=new",
         "--unsafe-no-fsync=true",
         "--log-level=warn"));
-    waitFor(etcd, ETCD_TIMEOUT, () -> httpOk(HttpClient.newHttpClient(), etcdUrl + "/health"));
+    HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    waitFor(etcd, ETCD_TIMEOUT, () -> httpOk(plainHttp, etcdUrl + "/health"));
 
     Pki.Issued serving = clusterCa.issueServer(pkiDir, "apiserver", "kube-apiserver",
         List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
@@ -339,6 +340,11 @@ public final class ControlPlane implements AutoCloseable {
   /** The front-proxy client key, the apiserver's {@code --proxy-client-key-file}. */
   public Path frontProxyClientKeyPath() {
     return frontProxyClient.keyPath();
+  }
+
+  /** The front-proxy client certificate and key (CN=front-proxy-client, signed by the front-proxy CA). */
+  public Pki.Issued frontProxyClient() {
+    return frontProxyClient;
   }
 
   /** The front-proxy CA, to issue other front-proxy client certificates (e.g. one with a name that is not allowed). */
