@@ -93,6 +93,7 @@ public final class ControlPlane implements AutoCloseable {
   private Path adminKubeconfig;
   private KubernetesClient client;
   private volatile boolean closed;
+  private volatile boolean keepWorkDir;
 
   // ---------------------------------------------------------------- locating the binaries
 
@@ -158,6 +159,7 @@ public final class ControlPlane implements AutoCloseable {
       plane.startChildren();
       return plane;
     } catch (RuntimeException | Error e) {
+      plane.keepWorkDir = true;
       plane.stopAll();
       System.err.println("[e2e] control plane failed to start; its folder is kept: " + plane.workDir);
       throw e;
@@ -185,7 +187,7 @@ public final class ControlPlane implements AutoCloseable {
         .sslContext(admin.sslContext(clusterCa.certificate()))
         .connectTimeout(Duration.ofSeconds(5))
         .build();
-    shutdownHook = new Thread(this::stopAll, "spaceone-e2e-control-plane-shutdown");
+    shutdownHook = new Thread(this::closeOnShutdown, "spaceone-e2e-control-plane-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -491,14 +493,21 @@ public final class ControlPlane implements AutoCloseable {
     if (closed) {
       return;
     }
-    closed = true;
-    stopAll();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run
     }
-    if (Boolean.parseBoolean(setting("e2e.keep", "SPACEONE_E2E_KEEP"))) {
+    closeOnShutdown();
+  }
+
+  private synchronized void closeOnShutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopAll();
+    if (keepWorkDir || Boolean.parseBoolean(setting("e2e.keep", "SPACEONE_E2E_KEEP"))) {
       System.err.println("[e2e] kept " + workDir);
     } else {
       deleteRecursively(workDir);
