@@ -114,8 +114,12 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Job awaitJob(String name, Predicate<Job> condition) {
+    return awaitJob(name, condition, TIMEOUT);
+  }
+
+  public Job awaitJob(String name, Predicate<Job> condition, Duration timeout) {
     try {
-      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
         Job job = job(name);
         return job != null && condition.test(job);
       });
