@@ -13,23 +13,19 @@ import dev.spaceone.operator.query.Authorizer;
 import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.query.RecordStore;
+import dev.spaceone.operator.query.ServerFixture;
 import dev.spaceone.operator.query.TestPki;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,11 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Query API latency at 100,000 JobTasks, against what a user does without it: list every JobTask
@@ -89,7 +81,7 @@ public final class QueryBenchmark {
     try (QueryServer server = QueryServer.start(config, () -> auth, Authorizer.allowAll(), store);
         KubernetesClient client = apiServer.createClient()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .sslContext(ssl(servingCa, user)).build();
+          .sslContext(ServerFixture.ssl(servingCa, user)).build();
       String base = "https://127.0.0.1:" + server.port() + "/apis/query.spaceone.dev/v1alpha1/";
       String stat = """
           {"apiVersion":"query.spaceone.dev/v1alpha1","kind":"Stat","metadata":{"name":"b"},
@@ -209,51 +201,5 @@ public final class QueryBenchmark {
     Arrays.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static SSLContext ssl(TestPki.Issued trusted, TestPki.Issued clientCert) throws Exception {
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    ts.load(null, null);
-    ts.setCertificateEntry("ca", trusted.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ts);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(new KeyManager[] {new X509ExtendedKeyManager() {
-      @Override
-      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-        return "c";
-      }
-
-      @Override
-      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return "c";
-      }
-
-      @Override
-      public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {"c"};
-      }
-
-      @Override
-      public X509Certificate[] getCertificateChain(String alias) {
-        return new X509Certificate[] {clientCert.certificate()};
-      }
-
-      @Override
-      public PrivateKey getPrivateKey(String alias) {
-        return clientCert.key();
-      }
-
-      @Override
-      public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return null;
-      }
-
-      @Override
-      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return null;
-      }
-    }}, tmf.getTrustManagers(), null);
-    return ctx;
   }
 }
