@@ -1,10 +1,16 @@
 package dev.spaceone.operator;
 
+import dev.spaceone.operator.query.QueryServer;
+import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.sandbox.SandboxCommand;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,7 +23,7 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     String command = args.length == 0 ? "operator" : args[0];
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     switch (command) {
@@ -35,13 +41,26 @@ public final class Main {
     }
   }
 
-  private static void runOperator() throws InterruptedException {
+  private static void runOperator() throws InterruptedException, IOException {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    // Our own User-Agent, so that audit logs and API server metrics name the operator.
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator").build())
+        .build();
     SpaceOneOperator operator = SpaceOneOperator.start(client, settings);
+    // The query API is served when the chart enables it (it then sets QUERY_PORT and mounts the certificate).
+    String queryPort = System.getenv("QUERY_PORT");
+    QueryServer query = queryPort == null || queryPort.isBlank() ? null : QueryServer.start(
+        QueryServerConfig.defaults().withPort(Integer.parseInt(queryPort))
+            .withTlsDir(Path.of(System.getenv().getOrDefault("QUERY_TLS_DIR",
+                QueryServerConfig.DEFAULT_TLS_DIR.toString()))),
+        client, operator.records());
     CountDownLatch stopped = new CountDownLatch(1);
     // Graceful shutdown: SIGTERM stops the controllers (in-flight reconciles finish) before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (query != null) {
+        query.close();
+      }
       operator.close();
       client.close();
       stopped.countDown();

@@ -195,17 +195,22 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     int allowedAttempts = 1 + (task.getSpec().getBackoffLimit() == null ? 0 : task.getSpec().getBackoffLimit());
     Pod pod = pods.get(attempt);
     if (outcome.retryable() && attempt < allowedAttempts) {
+      // The backoff counts from when the attempt ended; when the pod cannot say (it was deleted), from when
+      // its failure was recorded, which is the status' updatedAt on every later reconcile: a fixed instant.
+      Instant failedAt = outcome.finishedAt();
       if (!TaskStatuses.recorded(status, podName)) {
         if (statusRecorder.record(task, TaskStatuses.attemptFailed(status, podName, attempt, outcome, now)) == null) {
           return UpdateControl.noUpdate();
         }
         events.warning(task, "AttemptFailed", "Attempt " + attempt + " failed (" + outcome.errorCode() + "): "
             + outcome.errorMessage() + "; " + (allowedAttempts - attempt) + " retries left");
+      } else if (failedAt == null && status.getUpdatedAt() != null) {
+        failedAt = Timestamps.parse(status.getUpdatedAt());
       }
       if (pod != null) {
         release(pod, context);
       }
-      Instant due = (outcome.finishedAt() == null ? now : outcome.finishedAt()).plus(backoff(attempt));
+      Instant due = (failedAt == null ? now : failedAt).plus(backoff(attempt));
       if (now.isBefore(due)) {
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, due));
       }

@@ -4,10 +4,8 @@ import dev.spaceone.operator.task.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
-import java.util.List;
 
 /** Releases the finalizer that holds a task pod until its result is recorded. */
 public final class PodFinalizers {
@@ -20,35 +18,29 @@ public final class PodFinalizers {
   }
 
   /**
-   * Removes the finalizer in one request: a JSON patch that first tests the finalizer is where this copy
-   * of the pod has it, so a stale copy cannot remove another finalizer. Returns the pod as stored, or null
-   * when there was nothing to release.
+   * Removes the finalizer with an update guarded by the copy's resourceVersion, so that a stale copy cannot
+   * undo another change. The kubelet writes a pod's status concurrently, so a conflict is expected now and
+   * then: the pod is read again and the update retried, up to three times. Returns the pod as stored, or null when
+   * there was nothing to release.
    */
   public static Pod release(KubernetesClient client, Pod pod) {
-    if (!holds(pod)) {
-      return null;
-    }
-    int index = pod.getMetadata().getFinalizers().indexOf(TaskPodBuilder.RESULT_FINALIZER);
-    String path = "/metadata/finalizers/" + index;
-    String patch = "[{\"op\":\"test\",\"path\":\"" + path + "\",\"value\":\"" + TaskPodBuilder.RESULT_FINALIZER
-        + "\"},{\"op\":\"remove\",\"path\":\"" + path + "\"}]";
-    var resource = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
-    try {
-      return resource.patch(PatchContext.of(PatchType.JSON), patch);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return null;
+    Pod current = pod;
+    for (int attempt = 1; current != null && holds(current); attempt++) {
+      Pod released = Serialization.clone(current);
+      released.getMetadata().getFinalizers().remove(TaskPodBuilder.RESULT_FINALIZER);
+      try {
+        return client.resource(released).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+          return null;
+        }
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 3) {
+          throw e;
+        }
+        current = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .get();
       }
-      if (e.getCode() != 422) {
-        throw e;
-      }
-      // The copy was stale: release from a fresh one.
-      Pod fresh = resource.get();
-      return fresh == null || !holds(fresh) ? null : resource.edit(p -> {
-        p.getMetadata().setFinalizers(List.copyOf(p.getMetadata().getFinalizers().stream()
-            .filter(f -> !f.equals(TaskPodBuilder.RESULT_FINALIZER)).toList()));
-        return p;
-      });
     }
+    return null;
   }
 }

@@ -41,6 +41,12 @@ public final class PodOutcomes {
     String raw = terminated.getMessage();
     PluginResultParser.Parsed parsed = PluginResultParser.parse(raw);
     int exitCode = terminated.getExitCode() == null ? -1 : terminated.getExitCode();
+    if (exitCode != 0 && killedByDeletion(pod, finished)) {
+      // The kubelet stopped the plugin because the pod was deleted: not the plugin's failure.
+      return Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
+          "the pod " + pod.getMetadata().getName() + " was deleted while the plugin ran (exit code " + exitCode + ")",
+          finished));
+    }
     if (exitCode != 0) {
       PluginResult counts = parsed instanceof PluginResultParser.Valid valid ? valid.result() : null;
       String detail = raw == null || raw.isBlank()
@@ -62,6 +68,20 @@ public final class PodOutcomes {
       return Optional.of(new AttemptOutcome(TaskState.FAILURE, false, result, code, message, finished));
     }
     return Optional.of(new AttemptOutcome(TaskState.SUCCESS, false, result, null, null, finished));
+  }
+
+  /** Whether the container ended only once the pod was being deleted (times are to the second). */
+  private static boolean killedByDeletion(Pod pod, Instant finished) {
+    String deletion = pod.getMetadata() == null ? null : pod.getMetadata().getDeletionTimestamp();
+    if (deletion == null) {
+      return false;
+    }
+    try {
+      Instant deleted = Instant.parse(deletion).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      return finished == null || !finished.isBefore(deleted);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static ContainerStateTerminated terminatedPlugin(Pod pod) {

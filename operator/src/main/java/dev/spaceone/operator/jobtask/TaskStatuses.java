@@ -30,6 +30,7 @@ public final class TaskStatuses {
     status.setStatus(TaskState.IN_PROGRESS);
     status.setPodName(podName);
     status.setAttempts(Math.max(attempt, status.getAttempts()));
+    status.setUpdatedAt(Timestamps.format(now));
     if (status.getStartedAt() == null) {
       status.setStartedAt(Timestamps.format(now));
     }
@@ -89,6 +90,7 @@ public final class TaskStatuses {
 
   private static JobTaskStatus end(JobTaskStatus status, Instant now) {
     status.setFinishedAt(Timestamps.format(now));
+    status.setUpdatedAt(Timestamps.format(now));
     boolean success = status.getStatus() == TaskState.SUCCESS;
     status.setConditions(Conditions.with(status.getConditions(), Conditions.COMPLETE, success, "Succeeded",
         "the plugin succeeded", 0, now));

@@ -37,7 +37,11 @@ public class OperatorMetrics {
     for (TaskState state : TaskState.values()) {
       Gauge.builder("spaceone.tasks", tasks,
               all -> all.get().stream().filter(t -> TaskStatuses.state(t.getStatus()) == state).count())
-          .description("JobTasks by status").tag("status", state.name()).register(registry);
+          .description("JobTasks by status").tag("status", state.name())
+          // A gauge holds its state weakly by default: the supplier lambda, referenced nowhere else, would be
+          // collected and the gauge would read NaN.
+          .strongReference(true)
+          .register(registry);
     }
   }
 

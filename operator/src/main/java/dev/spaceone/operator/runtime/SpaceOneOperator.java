@@ -3,8 +3,11 @@ package dev.spaceone.operator.runtime;
 import dev.spaceone.operator.event.EventRecorder;
 import dev.spaceone.operator.job.JobReconciler;
 import dev.spaceone.operator.jobtask.JobTaskReconciler;
+import dev.spaceone.operator.query.RecordFeed;
+import dev.spaceone.operator.query.RecordStore;
 import dev.spaceone.operator.status.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -16,6 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +33,10 @@ public final class SpaceOneOperator implements AutoCloseable {
   private final JobTaskReconciler jobTaskReconciler;
   private final PrometheusMeterRegistry registry;
   private final ManagementServer management;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final RecordStore records;
 
-  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings) {
+  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings, RecordStore records) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String identity = hostName();
     operator = new Operator(o -> {
@@ -43,8 +49,18 @@ public final class SpaceOneOperator implements AutoCloseable {
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(), identity));
+        // A leader that loses its Lease exits, so that the pod restarts as a follower; one that is being
+        // closed does not.
+        LeaderCallbacks callbacks = new LeaderCallbacks(() -> LOG.info("leading as {}", identity), () -> {
+          if (!closing.get()) {
+            LOG.error("lost the leader Lease; exiting so that another replica leads");
+            System.exit(1);
+          }
+        }, leader -> LOG.info("leader is {}", leader));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+            settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity, callbacks, false));
       }
     });
     StatusRecorder statusRecorder = new StatusRecorder(client);
@@ -56,12 +72,15 @@ public final class SpaceOneOperator implements AutoCloseable {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
+      o.withItemStore(RecordFeed.jobs(records));
     });
     operator.register(jobTaskReconciler, o -> {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
+      o.withItemStore(RecordFeed.tasks(records));
     });
+    this.records = records;
     try {
       management = settings.managementPort() < 0 ? null : new ManagementServer(settings.managementPort(),
           registry::scrape, () -> operator.getRuntimeInfo().isStarted()
@@ -73,7 +92,7 @@ public final class SpaceOneOperator implements AutoCloseable {
 
   /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
   public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
-    SpaceOneOperator running = new SpaceOneOperator(client, settings);
+    SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore());
     running.operator.start();
     LOG.info("operator started; watching {}", settings.watchNamespaces().isEmpty() ? "all namespaces"
         : settings.watchNamespaces());
@@ -85,12 +104,18 @@ public final class SpaceOneOperator implements AutoCloseable {
     return management == null ? -1 : management.port();
   }
 
+  /** The query API's records of every Job and JobTask, fed by the operator's own informers. */
+  public RecordStore records() {
+    return records;
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
     jobTaskReconciler.close();
     if (management != null) {

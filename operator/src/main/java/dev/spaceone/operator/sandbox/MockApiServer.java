@@ -88,9 +88,9 @@ public final class MockApiServer implements SandboxCluster {
   }
 
   @Override
-  public SandboxQueryApi startQueryApi(java.nio.file.Path workDir) throws java.io.IOException {
-    SandboxQueryApi queryApi = SandboxQueryApi.onTheMock(client("spaceone-query-api"),
-        new SandboxPki(workDir.resolve("pki")));
+  public SandboxQueryApi startQueryApi(java.nio.file.Path workDir, dev.spaceone.operator.query.RecordStore records)
+      throws java.io.IOException {
+    SandboxQueryApi queryApi = SandboxQueryApi.onTheMock(records, new SandboxPki(workDir.resolve("pki")));
     forwardQueries(queryApi.url(), queryApi.http());
     return queryApi;
   }

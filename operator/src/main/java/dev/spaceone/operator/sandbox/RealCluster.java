@@ -99,13 +99,14 @@ final class RealCluster implements SandboxCluster {
    * goes through kube-apiserver's aggregation, front-proxy headers and all.
    */
   @Override
-  public SandboxQueryApi startQueryApi(Path workDir) throws IOException {
+  public SandboxQueryApi startQueryApi(Path workDir, dev.spaceone.operator.query.RecordStore records)
+      throws IOException {
     Optional<String> address = routableAddress();
     String service = QUERY_SERVICE + "." + QUERY_NAMESPACE + ".svc";
     SandboxPki pki = new SandboxPki(workDir.resolve("pki"), List.of(service, service + ".cluster.local"),
         address.map(List::of).orElse(List.of()));
     KubernetesClient client = client("spaceone-query-api");
-    SandboxQueryApi api = SandboxQueryApi.asInACluster(client, pki,
+    SandboxQueryApi api = SandboxQueryApi.asInACluster(client, records, pki,
         plane.clusterCa().issueClient(workDir.resolve("pki"), "sandbox-admin", SandboxPki.USER,
             List.of("system:masters")).sslContext(pki.ca.certificate()), address.orElse("127.0.0.1"));
     if (address.isPresent()) {

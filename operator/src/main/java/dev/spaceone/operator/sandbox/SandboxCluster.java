@@ -19,8 +19,8 @@ interface SandboxCluster extends AutoCloseable {
   default void awaitNamespace(KubernetesClient client, String namespace) {
   }
 
-  /** The sandbox's query API, started the way this API can serve it. */
-  SandboxQueryApi startQueryApi(Path workDir) throws IOException;
+  /** The sandbox's query API over the operator's records, started the way this API can serve it. */
+  SandboxQueryApi startQueryApi(Path workDir, dev.spaceone.operator.query.RecordStore records) throws IOException;
 
   /** A kubeconfig for kubectl; {@code queryApi} is the running query API. */
   Path writeKubeconfig(Path workDir, SandboxQueryApi queryApi, String namespace) throws IOException;

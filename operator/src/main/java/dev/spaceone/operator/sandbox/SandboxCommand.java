@@ -186,7 +186,7 @@ public final class SandboxCommand {
         OperatorSettings.forTests());
     running.add(operator);
     try {
-      queryApi = api.startQueryApi(workDir);
+      queryApi = api.startQueryApi(workDir, operator.records());
       running.add(queryApi);
     } catch (IOException e) {
       err.println("sandbox: the query API did not start: " + e.getMessage());

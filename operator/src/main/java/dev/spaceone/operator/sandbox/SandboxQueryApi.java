@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * The operator's query API ({@code query.spaceone.dev}), run by the sandbox as the operator runs it: the same
- * {@link QueryServer} over a {@link RecordStore} fed by informers, on 127.0.0.1 with the sandbox's certificates.
+ * {@link QueryServer} over the operator's own {@link RecordStore} (fed by its informers), with the sandbox's
+ * certificates.
  * There is no kube-apiserver in front of it, so there is no front-proxy: callers authenticate with the sandbox's
  * client certificate (x509), and the authorizer admits that one user (the sandbox has one user, an admin).
  */
@@ -46,19 +47,13 @@ final class SandboxQueryApi implements AutoCloseable {
    * On the mock, which has no authentication: the server trusts the sandbox CA's client certificates and authorizes
    * the sandbox user only.
    */
-  static SandboxQueryApi onTheMock(KubernetesClient client, SandboxPki pki) throws IOException {
-    RecordStore store = RecordStore.inform(client);
+  static SandboxQueryApi onTheMock(RecordStore store, SandboxPki pki) throws IOException {
     AuthenticationConfig authentication = new AuthenticationConfig(List.of(), List.of(), List.of(), List.of(),
         List.of(), List.of(pki.ca.certificate()));
     Authorizer onlyTheSandboxUser = (user, request) -> SandboxPki.USER.equals(user.name())
         ? Authorizer.Decision.ALLOW : new Authorizer.Decision(false, "only " + SandboxPki.USER + " may query");
-    try {
-      return new SandboxQueryApi(store, QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
-          pki, pki.clientContext());
-    } catch (IOException | RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    return new SandboxQueryApi(store, QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
+        pki, pki.clientContext());
   }
 
   /**
@@ -66,18 +61,12 @@ final class SandboxQueryApi implements AutoCloseable {
    * kube-system/extension-apiserver-authentication, authorization by SubjectAccessReview; the sandbox calls it with
    * {@code caller} (a client certificate of the API server's client CA, trusting the sandbox CA).
    */
-  static SandboxQueryApi asInACluster(KubernetesClient client, SandboxPki pki, javax.net.ssl.SSLContext caller,
-      String bindAddress) throws IOException {
-    RecordStore store = RecordStore.inform(client);
-    try {
-      SandboxQueryApi api = new SandboxQueryApi(store,
-          QueryServer.start(config(pki).withBindAddress(bindAddress), client, store), pki, caller);
-      api.host = bindAddress;
-      return api;
-    } catch (IOException | RuntimeException e) {
-      store.close();
-      throw e;
-    }
+  static SandboxQueryApi asInACluster(KubernetesClient client, RecordStore store, SandboxPki pki,
+      javax.net.ssl.SSLContext caller, String bindAddress) throws IOException {
+    SandboxQueryApi api = new SandboxQueryApi(store,
+        QueryServer.start(config(pki).withBindAddress(bindAddress), client, store), pki, caller);
+    api.host = bindAddress;
+    return api;
   }
 
   private static QueryServerConfig config(SandboxPki pki) {
@@ -142,9 +131,9 @@ final class SandboxQueryApi implements AutoCloseable {
     return create(namespace, stat);
   }
 
+  /** Stops the server; the records are the operator's. */
   @Override
   public void close() {
     server.close();
-    store.close();
   }
 }

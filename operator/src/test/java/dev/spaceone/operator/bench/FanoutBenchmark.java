@@ -51,7 +51,7 @@ public final class FanoutBenchmark {
       long start = System.nanoTime();
       harness.create(yaml.toString());
       Job job = harness.awaitJob("fanout", j -> j.getStatus() != null && j.getStatus().getStatus() != null
-          && j.getStatus().getStatus().isFinished());
+          && j.getStatus().getStatus().isFinished(), Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - start) / 1e9;
       long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
           .filter(pool -> pool.getType() == MemoryType.HEAP)

@@ -31,7 +31,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * unrelated CA) in a temp dir, an authentication config the test may change, a stub authorizer,
  * and HTTP clients that present a chosen client certificate.
  */
-final class ServerFixture implements AutoCloseable {
+public final class ServerFixture implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String FRONT_PROXY_CN = "front-proxy-client";
 
@@ -71,7 +71,8 @@ final class ServerFixture implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  static SSLContext ssl(TestPki.Issued trusted, TestPki.Issued clientCert) {
+  /** A TLS context that trusts one CA and presents one client certificate. */
+  public static SSLContext ssl(TestPki.Issued trusted, TestPki.Issued clientCert) {
     try {
       KeyStore ts = KeyStore.getInstance("PKCS12");
       ts.load(null, null);

@@ -37,12 +37,12 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Test certificates, made with BouncyCastle: EC P-256 CAs and leaf certificates, written as PEM. */
-final class TestPki {
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   /** A key and its certificate. */
-  record Issued(KeyPair keys, X509Certificate certificate) {
-    PrivateKey key() {
+  public record Issued(KeyPair keys, X509Certificate certificate) {
+    public PrivateKey key() {
       return keys.getPrivate();
     }
 
@@ -60,7 +60,7 @@ final class TestPki {
     }
 
     /** Writes tls.crt and tls.key (or the given names) into dir. */
-    void write(Path certFile, Path keyFile) {
+    public void write(Path certFile, Path keyFile) {
       try {
         Files.writeString(certFile, certificatePem());
         Files.writeString(keyFile, keyPem());
@@ -73,7 +73,7 @@ final class TestPki {
   private TestPki() {
   }
 
-  static Issued ca(String commonName) {
+  public static Issued ca(String commonName) {
     KeyPair keys = keyPair();
     X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     return new Issued(keys, sign(name, keys, name, keys.getPrivate(), builder -> {
@@ -83,7 +83,7 @@ final class TestPki {
   }
 
   /** A client certificate: CN = user, O = groups. */
-  static Issued client(Issued ca, String commonName, String... organizations) {
+  public static Issued client(Issued ca, String commonName, String... organizations) {
     KeyPair keys = keyPair();
     X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE);
     for (String o : organizations) {
@@ -98,7 +98,7 @@ final class TestPki {
   }
 
   /** A serving certificate for localhost and 127.0.0.1. */
-  static Issued server(Issued ca, String commonName) {
+  public static Issued server(Issued ca, String commonName) {
     KeyPair keys = keyPair();
     X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     return new Issued(keys, sign(name, keys, issuer(ca), ca.key(), builder -> {

@@ -9,12 +9,16 @@ import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.task.TaskPodBuilder;
 import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
+import dev.spaceone.operator.task.Labels;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -81,6 +85,23 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * A plugin scripted by its task options, so one Job can hold tasks that end in different ways:
+   * {@code runMs} (default 200), {@code exit} (default 0), {@code result} (the raw result file; default the
+   * counts of {@link #resultFromTaskOptions}), {@code failAttempts} (attempts up to this one exit 1 with
+   * the message "attempt N failed").
+   */
+  public static PluginRun scripted(Pod pod) {
+    JsonNode options = taskJson(pod).path("task_options");
+    Duration runTime = Duration.ofMillis(options.path("runMs").asLong(200));
+    int attempt = Integer.parseInt(pod.getMetadata().getLabels().get(Labels.ATTEMPT));
+    if (attempt <= options.path("failAttempts").asInt(0)) {
+      return new PluginRun(runTime, 1, "attempt " + attempt + " failed");
+    }
+    String result = options.has("result") ? options.path("result").asText() : resultFromTaskOptions(pod);
+    return new PluginRun(runTime, options.path("exit").asInt(0), result);
+  }
+
   /** Creates a Job from YAML. */
   public Job create(String yaml) {
     Job job = Serialization.unmarshal(yaml, Job.class);
@@ -93,16 +114,82 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Job awaitJob(String name, Predicate<Job> condition) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Job job = job(name);
-      return job != null && condition.test(job);
-    });
+    return awaitJob(name, condition, TIMEOUT);
+  }
+
+  public Job awaitJob(String name, Predicate<Job> condition, Duration timeout) {
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+        Job job = job(name);
+        return job != null && condition.test(job);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("Job " + name + " did not reach the expected state: " + describe(name), e);
+    }
     return job(name);
+  }
+
+  /** The Job's status, its tasks' statuses and its pods' phases, for a failure message. */
+  public String describe(String jobName) {
+    StringBuilder text = new StringBuilder();
+    Job job = job(jobName);
+    text.append("\nJob status: ").append(job == null ? "(gone)" : Serialization.asJson(job.getStatus()));
+    for (JobTask task : tasks(jobName)) {
+      text.append("\n  task ").append(task.getMetadata().getName()).append(": ")
+          .append(Serialization.asJson(task.getStatus()));
+    }
+    for (Pod pod : pods(jobName)) {
+      text.append("\n  pod ").append(pod.getMetadata().getName()).append(": ")
+          .append(pod.getStatus() == null ? null : pod.getStatus().getPhase())
+          .append(" finalizers=").append(pod.getMetadata().getFinalizers())
+          .append(" deleting=").append(pod.getMetadata().getDeletionTimestamp() != null);
+    }
+    return text.toString();
   }
 
   public List<JobTask> tasks(String jobName) {
     return client.resources(JobTask.class).inNamespace(NAMESPACE).withLabel("spaceone.dev/job", jobName).list()
         .getItems().stream().sorted(Comparator.comparingInt(t -> t.getSpec().getIndex())).toList();
+  }
+
+  public JobTask task(String name) {
+    return client.resources(JobTask.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  public JobTask awaitTask(String name, Predicate<JobTask> condition) {
+    try {
+      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        JobTask task = task(name);
+        return task != null && condition.test(task);
+      });
+    } catch (ConditionTimeoutException e) {
+      JobTask task = task(name);
+      throw new AssertionError("JobTask " + name + " did not reach the expected state: "
+          + (task == null ? "(gone)" : describe(task.getSpec().getJobName())), e);
+    }
+    return task(name);
+  }
+
+  /** Waits until a condition on the cluster holds. */
+  public void awaitThat(Callable<Boolean> condition) {
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(condition);
+  }
+
+  /** The Events about an object, oldest first, as {@code kubectl describe} lists them. */
+  public List<Event> events(String kind, String name) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+        .sorted(Comparator.comparing(Event::getFirstTimestamp))
+        .toList();
+  }
+
+  /** The reasons of the Events about an object. */
+  public List<String> eventReasons(String kind, String name) {
+    return events(kind, name).stream().map(Event::getReason).toList();
+  }
+
+  public Pod pod(String name) {
+    return client.pods().inNamespace(NAMESPACE).withName(name).get();
   }
 
   public List<Pod> pods(String jobName) {

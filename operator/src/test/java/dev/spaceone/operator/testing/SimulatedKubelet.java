@@ -103,6 +103,9 @@ public final class SimulatedKubelet implements AutoCloseable {
       return;
     }
     editStatus(pod, status -> {
+      if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
+        return; // the plugin already ended: a late "running" must not undo that
+      }
       status.setPhase("Running");
       status.setStartTime(now());
       status.setContainerStatuses(java.util.List.of(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
@@ -124,19 +127,26 @@ public final class SimulatedKubelet implements AutoCloseable {
     });
   }
 
+  /** Changes a pod's status on the latest copy, again on a conflict, as the kubelet's status manager does. */
   private void editStatus(Pod pod, java.util.function.Consumer<PodStatus> change) {
-    try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .editStatus(p -> {
-            if (p.getStatus() == null) {
-              p.setStatus(new PodStatus());
-            }
-            change.accept(p.getStatus());
-            return p;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .editStatus(p -> {
+              if (p.getStatus() == null) {
+                p.setStatus(new PodStatus());
+              }
+              change.accept(p.getStatus());
+              return p;
+            });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return;
+        }
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
       }
     }
   }

@@ -1,0 +1,172 @@
+package dev.spaceone.operator.jobtask;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spaceone.operator.api.v1alpha1.TaskState;
+import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.task.TaskPodBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodOutcomesTest {
+  private static final String FINISHED_AT = "2025-03-01T10:00:00Z";
+
+  private static Pod ended(String phase, int exitCode, String message) {
+    return new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
+        .withNewSpec().withActiveDeadlineSeconds(30L).endSpec()
+        .withNewStatus().withPhase(phase)
+        .withContainerStatuses(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
+            .withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message)
+            .withReason(exitCode == 0 ? "Completed" : "Error").withFinishedAt(FINISHED_AT)
+            .endTerminated().endState().build())
+        .endStatus().build();
+  }
+
+  private static AttemptOutcome outcome(Pod pod) {
+    return PodOutcomes.of(pod).orElseThrow(() -> new AssertionError("the pod has ended"));
+  }
+
+  @Test
+  void runningPodHasNoOutcomeYet() {
+    Pod running = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
+        .withNewStatus().withPhase("Running").endStatus().build();
+    assertTrue(PodOutcomes.of(running).isEmpty());
+    Pod pending = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata().build();
+    assertTrue(PodOutcomes.of(pending).isEmpty());
+  }
+
+  @Test
+  void success() {
+    AttemptOutcome outcome = outcome(ended("Succeeded", 0, "{\"created_count\":4,\"updated_count\":2}"));
+    assertEquals(TaskState.SUCCESS, outcome.state());
+    assertFalse(outcome.retryable());
+    assertNull(outcome.errorCode());
+    assertEquals(4, outcome.result().createdCount());
+    assertEquals(2, outcome.result().updatedCount());
+    assertEquals(Instant.parse(FINISHED_AT), outcome.finishedAt());
+  }
+
+  @Test
+  void failureCountMakesAFailureThatKeepsItsCountsAndIsNotRetried() {
+    AttemptOutcome outcome = outcome(ended("Succeeded", 0,
+        "{\"created_count\":3,\"failure_count\":2,\"errors\":[{\"error_code\":\"ERROR_AUTH\",\"message\":\"denied\"}]}"));
+    assertEquals(TaskState.FAILURE, outcome.state());
+    assertFalse(outcome.retryable(), "a valid result does not change by retrying");
+    assertEquals(3, outcome.result().createdCount());
+    assertEquals(2, outcome.result().failureCount());
+    assertEquals("ERROR_AUTH", outcome.errorCode(), "the plugin's own error code");
+    assertTrue(outcome.errorMessage().contains("denied"), outcome.errorMessage());
+  }
+
+  @Test
+  void failureCountWithoutErrorsGetsTheGenericCode() {
+    AttemptOutcome outcome = outcome(ended("Succeeded", 0, "{\"failure_count\":1}"));
+    assertEquals(TaskState.FAILURE, outcome.state());
+    assertEquals(ErrorCodes.COLLECT_FAILURE, outcome.errorCode());
+  }
+
+  @Test
+  void nonZeroExitIsAPluginErrorWithItsMessage() {
+    AttemptOutcome outcome = outcome(ended("Failed", 3, "cannot reach the cloud API"));
+    assertEquals(TaskState.FAILURE, outcome.state());
+    assertTrue(outcome.retryable());
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("code 3"), outcome.errorMessage());
+    assertTrue(outcome.errorMessage().contains("cannot reach the cloud API"), outcome.errorMessage());
+  }
+
+  @Test
+  void nonZeroExitWithoutMessageNamesTheReason() {
+    AttemptOutcome outcome = outcome(ended("Failed", 137, ""));
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("137"), outcome.errorMessage());
+  }
+
+  @Test
+  void exitZeroWithABrokenResultIsAResultError() {
+    AttemptOutcome malformed = outcome(ended("Succeeded", 0, "half a {"));
+    assertEquals(TaskState.FAILURE, malformed.state());
+    assertEquals(ErrorCodes.RESULT_MALFORMED, malformed.errorCode());
+    assertTrue(malformed.errorMessage().contains("half a {"));
+    assertEquals(ErrorCodes.RESULT_MISSING, outcome(ended("Succeeded", 0, null)).errorCode());
+  }
+
+  @Test
+  void deadlineExceededIsATimeout() {
+    Pod pod = new PodBuilder(ended("Failed", 137, "")).editStatus().withReason("DeadlineExceeded").endStatus().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(TaskState.TIMEOUT, outcome.state());
+    assertEquals(ErrorCodes.TASK_TIMEOUT, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("30s"), outcome.errorMessage());
+  }
+
+  @Test
+  void deadlineExceededBeforeTheContainerRan() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
+        .withNewSpec().withActiveDeadlineSeconds(5L).endSpec()
+        .withNewStatus().withPhase("Failed").withReason("DeadlineExceeded").endStatus().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(TaskState.TIMEOUT, outcome.state());
+    assertNull(outcome.finishedAt());
+  }
+
+  @Test
+  void failedPodWithoutContainerStatusSaysWhy() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
+        .withNewStatus().withPhase("Failed").withReason("Evicted").withMessage("The node was low on memory.")
+        .endStatus().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(TaskState.FAILURE, outcome.state());
+    assertTrue(outcome.retryable());
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("Evicted"), outcome.errorMessage());
+    assertTrue(outcome.errorMessage().contains("low on memory"), outcome.errorMessage());
+    assertNull(outcome.result());
+  }
+
+  @Test
+  void otherContainersAreIgnored() {
+    Pod pod = new PodBuilder(ended("Succeeded", 0, "{}")).editStatus()
+        .withContainerStatuses(List.of(new ContainerStatusBuilder().withName("sidecar")
+            .withNewState().withNewTerminated().withExitCode(0).withMessage("{\"created_count\":9}").endTerminated()
+            .endState().build()))
+        .endStatus().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertNotNull(outcome.errorMessage());
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode(), "no plugin container status: not the sidecar's");
+  }
+
+  @Test
+  void aPluginKilledBecauseItsPodWasDeletedIsPodDeleted() {
+    Pod pod = new PodBuilder(ended("Failed", 137, "")).editMetadata().withDeletionTimestamp(FINISHED_AT).endMetadata()
+        .build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(ErrorCodes.POD_DELETED, outcome.errorCode());
+    assertTrue(outcome.retryable());
+    assertTrue(outcome.errorMessage().contains("137"), outcome.errorMessage());
+  }
+
+  @Test
+  void aPluginThatFailedBeforeItsPodWasDeletedKeepsItsOwnError() {
+    Pod pod = new PodBuilder(ended("Failed", 1, "bad credentials")).editMetadata()
+        .withDeletionTimestamp("2025-03-01T10:00:05Z").endMetadata().build();
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome(pod).errorCode());
+  }
+
+  @Test
+  void aSucceededPodDeletedBeforeItsResultWasReadKeepsItsCounts() {
+    Pod pod = new PodBuilder(ended("Succeeded", 0, "{\"created_count\":5}")).editMetadata()
+        .withDeletionTimestamp("2025-03-01T10:00:05Z").endMetadata().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(TaskState.SUCCESS, outcome.state());
+    assertEquals(5, outcome.result().createdCount());
+  }
+}
