@@ -11,9 +11,6 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * asking it SubjectAccessReviews.
  */
 final class RealCluster implements SandboxCluster {
+  private final Optional<String> queryAddress;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealCluster.class);
   static final String QUERY_NAMESPACE = "default";
   static final String QUERY_SERVICE = "spaceone-sandbox-query-api";
@@ -39,16 +37,17 @@ final class RealCluster implements SandboxCluster {
   private final List<KubernetesClient> clients = new ArrayList<>();
   private volatile boolean aggregated;
 
-  private RealCluster(ControlPlane plane) {
+  private RealCluster(ControlPlane plane, String queryAddress) {
+    this.queryAddress = Optional.ofNullable(queryAddress);
     this.plane = plane;
   }
 
   /** Starts the control plane and installs the CRDs; throws with a clear message when the binaries are missing. */
-  static RealCluster start() {
+  static RealCluster start(String queryAddress) {
     ControlPlane.unavailableReason().ifPresent(reason -> {
       throw new IllegalStateException("--control-plane real: " + reason);
     });
-    RealCluster cluster = new RealCluster(ControlPlane.start());
+    RealCluster cluster = new RealCluster(ControlPlane.start(), queryAddress);
     try {
       KubernetesClient admin = cluster.plane.client();
       for (var type : CustomResourceDefinitions.RESOURCES) {
@@ -94,14 +93,15 @@ final class RealCluster implements SandboxCluster {
   }
 
   /**
-   * The query API as in a cluster, registered with an APIService when this machine has an address kube-apiserver can
-   * route to (Endpoints may not hold a loopback address): then {@code kubectl create -f examples/queries/stat.yaml}
-   * goes through kube-apiserver's aggregation, front-proxy headers and all.
+   * The query API as in a cluster, registered with an APIService when the user named an address of this machine
+   * that kube-apiserver can route to ({@code --query-address}; Endpoints may not hold a loopback address, and the
+   * sandbox sends traffic to no address it was not given): then {@code kubectl create -f
+   * examples/queries/stat.yaml} goes through kube-apiserver's aggregation, front-proxy headers and all.
    */
   @Override
   public SandboxQueryApi startQueryApi(Path workDir, dev.spaceone.operator.query.RecordStore records)
       throws IOException {
-    Optional<String> address = routableAddress();
+    Optional<String> address = queryAddress;
     String service = QUERY_SERVICE + "." + QUERY_NAMESPACE + ".svc";
     SandboxPki pki = new SandboxPki(workDir.resolve("pki"), List.of(service, service + ".cluster.local"),
         address.map(List::of).orElse(List.of()));
@@ -158,22 +158,6 @@ final class RealCluster implements SandboxCluster {
         && "True".equals(m.get("status")));
   }
 
-  /** An IPv4 address of this machine that is neither loopback nor link-local, if any. */
-  static Optional<String> routableAddress() {
-    try {
-      return NetworkInterface.networkInterfaces().filter(i -> {
-        try {
-          return i.isUp() && !i.isLoopback();
-        } catch (java.net.SocketException e) {
-          return false;
-        }
-      }).flatMap(NetworkInterface::inetAddresses)
-          .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
-          .map(InetAddress::getHostAddress).findFirst();
-    } catch (java.net.SocketException e) {
-      return Optional.empty();
-    }
-  }
 
   @Override
   public Path writeKubeconfig(Path workDir, SandboxQueryApi queryApi, String namespace) {

@@ -156,7 +156,7 @@ public final class SandboxCommand {
           err.println("sandbox: --port applies to the mock API; the real kube-apiserver takes a free port");
         }
         out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
-        api = RealCluster.start();
+        api = RealCluster.start(options.queryAddress());
       } else {
         api = MockApiServer.start(options.port());
       }

@@ -14,9 +14,11 @@ import java.util.List;
  * @param controlPlane {@code mock} (the fabric8 CRUD mock server) or {@code real} (kube-apiserver, etcd, ...)
  * @param namespace namespace of manifests that name none
  * @param timeout give up waiting for the Jobs after this long (exit 1); null waits for the Jobs' own deadlines
+ * @param queryAddress with the real control plane, the address of this machine the query API is registered at
+ *     (Endpoints may not be loopback); null: no APIService, the query API is reached directly
  */
 public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning, String controlPlane,
-    String namespace, Duration timeout) {
+    String namespace, Duration timeout, String queryAddress) {
 
   public static final Path DEFAULT_MANIFESTS = Path.of("examples", "inventory");
 
@@ -36,6 +38,8 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
                                mock (default): fabric8's CRUD mock API server; real: etcd, kube-apiserver and
                                kube-controller-manager from the e2e suite's binaries (e2e/install-control-plane.sh,
                                ${SPACEONE_E2E_CACHE:-~/.cache/spaceone-job-operator/e2e}/<version>/bin)
+        --query-address IP     with --control-plane real: register the query API with an APIService at this
+                               non-loopback address of this machine, so kubectl queries go through kube-apiserver
         -h, --help             this text
       """;
 
@@ -58,6 +62,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
     String controlPlane = "mock";
     String namespace = "default";
     Duration timeout = null;
+    String queryAddress = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -95,6 +100,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
             throw new UsageException("--control-plane is mock or real, not '" + controlPlane + "'");
           }
         }
+        case "--query-address" -> queryAddress = value != null ? value : next(args, ++i, name);
         default -> {
           if (arg.startsWith("-")) {
             throw new UsageException("unknown flag " + arg);
@@ -104,7 +110,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
       }
     }
     return new SandboxOptions(manifests.isEmpty() ? List.of(DEFAULT_MANIFESTS) : List.copyOf(manifests), port,
-        keepRunning, controlPlane, namespace, timeout);
+        keepRunning, controlPlane, namespace, timeout, queryAddress);
   }
 
   private static String next(String[] args, int i, String flag) throws UsageException {
