@@ -1,0 +1,73 @@
+package dev.spaceone.e2e;
+
+import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.testing.SimulatedKubelet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The operator as production runs it ({@code OperatorSettings.fromEnvironment} with leader election on), on
+ * the e2e control plane, with the kubelet stand-in (the operator's {@link SimulatedKubelet} running each
+ * plugin script locally through {@link ScriptPlugin}). One per test run, shared by the classes through
+ * {@link OperatorExtension}; each class uses its own namespace.
+ */
+final class RunningOperator implements AutoCloseable {
+  static final String LEASE_NAMESPACE_PREFIX = "spaceone-operator";
+
+  final String leaseNamespace;
+  final SpaceOneOperator operator;
+  final SimulatedKubelet kubelet;
+  final ScriptPlugin plugin;
+  final Duration startTime;
+  private final ControlPlane plane;
+
+  private RunningOperator(ControlPlane plane) {
+    this.plane = plane;
+    long started = System.nanoTime();
+    SpaceOneCluster.installCrds(plane);
+    leaseNamespace = SpaceOneCluster.createNamespace(plane, LEASE_NAMESPACE_PREFIX);
+    Path pluginDir;
+    try {
+      pluginDir = Files.createDirectories(plane.workDir().resolve("plugin-runs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Its own clients: the operator's, the kubelet's (status writes), and the plugin runner's (Secret reads).
+    KubernetesClient operatorClient = plane.newClient(plane.kubeconfigPath());
+    plugin = new ScriptPlugin(plane.newClient(plane.kubeconfigPath()), pluginDir);
+    kubelet = new SimulatedKubelet(plane.newClient(plane.kubeconfigPath()), plugin);
+    operator = SpaceOneOperator.start(operatorClient, OperatorSettings.fromEnvironment(Map.of(
+        "LEADER_ELECTION", "true",
+        "LEADER_ELECTION_NAMESPACE", leaseNamespace,
+        "MANAGEMENT_PORT", "-1")));
+    SpaceOneCluster.awaitThat("the operator to take its leader Lease", SpaceOneCluster.TIMEOUT, () -> {
+      Lease lease = plane.client().leases().inNamespace(leaseNamespace).withName(OperatorSettings.LEASE_NAME).get();
+      return lease != null && lease.getSpec().getHolderIdentity() != null
+          && !lease.getSpec().getHolderIdentity().isEmpty();
+    });
+    startTime = Duration.ofNanos(System.nanoTime() - started);
+    System.err.println("[e2e] operator leading (Lease " + leaseNamespace + "/" + OperatorSettings.LEASE_NAME
+        + ") after " + startTime.toMillis() + " ms");
+  }
+
+  static RunningOperator start(ControlPlane plane) {
+    return new RunningOperator(plane);
+  }
+
+  Lease lease() {
+    return plane.client().leases().inNamespace(leaseNamespace).withName(OperatorSettings.LEASE_NAME).get();
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    kubelet.close();
+  }
+}
