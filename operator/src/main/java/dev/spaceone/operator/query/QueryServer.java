@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.spaceone.operator.runtime.JdkHttpServers;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.query.Authorizer.AccessRequest;
 import dev.spaceone.operator.query.Authorizer.Decision;
@@ -119,6 +120,7 @@ public final class QueryServer implements Closeable {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS", e);
     }
+    JdkHttpServers.noDelay();
     this.server = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 128);
     server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
       @Override

@@ -14,6 +14,7 @@ public final class ManagementServer implements AutoCloseable {
   private final HttpServer server;
 
   public ManagementServer(int port, Supplier<String> metrics, BooleanSupplier ready) throws IOException {
+    JdkHttpServers.noDelay();
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/metrics", exchange -> respond(exchange, 200,
         "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
