@@ -34,6 +34,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +49,19 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = JobReconciler.NAME)
 public class JobReconciler implements Reconciler<Job> {
   public static final String NAME = "job";
+  /** Task creations in flight at once, over all Jobs. */
+  static final int TASK_CREATORS = 8;
   private static final Logger LOG = LoggerFactory.getLogger(JobReconciler.class);
 
   private final OperatorSettings settings;
   private final StatusRecorder statusRecorder;
   private final EventRecorder events;
   private final Clock clock;
+  private final ExecutorService taskCreators = Executors.newFixedThreadPool(TASK_CREATORS, runnable -> {
+    Thread thread = new Thread(runnable, "task-creator");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public JobReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events, Clock clock) {
     this.settings = settings;
@@ -124,20 +135,18 @@ public class JobReconciler implements Reconciler<Job> {
           "the Job divides into " + desired.size() + " tasks, more than " + JobSpec.MAX_TASKS)));
     }
     Set<String> present = existing.stream().map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
+    // Created a few at a time: one request after another, a Job of 1,000 tasks would wait on 1,000 round
+    // trips. The order they land in does not matter: admission counts a missing task as unfinished.
+    List<CompletableFuture<Boolean>> creations = desired.stream()
+        .filter(task -> !present.contains(task.getMetadata().getName()))
+        .map(task -> CompletableFuture.supplyAsync(() -> create(client, taskCache, task), taskCreators))
+        .toList();
     int created = 0;
-    for (JobTask task : desired) {
-      if (present.contains(task.getMetadata().getName())) {
-        continue;
-      }
+    for (CompletableFuture<Boolean> creation : creations) {
       try {
-        JobTask stored = client.resource(task).create();
-        // Seen at once by the next reconcile, even before the informer delivers it.
-        taskCache.handleRecentResourceCreate(ResourceID.fromResource(stored), stored);
-        created++;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
+        created += creation.join() ? 1 : 0;
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
       }
     }
     if (created > 0) {
@@ -145,6 +154,21 @@ public class JobReconciler implements Reconciler<Job> {
       events.normal(job, "TasksCreated", "Divided into " + desired.size() + " tasks; created " + created);
     }
     return new Division(desired.size(), Optional.empty());
+  }
+
+  /** Creates one task; false when it existed already. */
+  private static boolean create(KubernetesClient client, InformerEventSource<JobTask, Job> taskCache, JobTask task) {
+    try {
+      JobTask stored = client.resource(task).create();
+      // Seen at once by the next reconcile, even before the informer delivers it.
+      taskCache.handleRecentResourceCreate(ResourceID.fromResource(stored), stored);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      return false;
+    }
   }
 
   /**

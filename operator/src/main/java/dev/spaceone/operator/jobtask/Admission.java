@@ -1,16 +1,18 @@
 package dev.spaceone.operator.jobtask;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Which tasks of a Job may start a pod, with no counter and no extra write: a task may start when fewer
- * than {@code parallelism} tasks with a lower index are unfinished. Task states only move forward, so a
- * stale cache can only over-count unfinished tasks, and at any moment the highest-indexed running task saw
- * fewer than {@code parallelism} unfinished tasks below it: so at most {@code parallelism} run, however
- * many tasks are reconciled at once.
+ * than {@code parallelism} tasks with a lower index are unfinished, a task not created (or not cached) yet
+ * counting as unfinished. Task states only move forward, so a stale cache can only over-count unfinished
+ * tasks, and at any moment the highest-indexed running task saw fewer than {@code parallelism} unfinished
+ * tasks below it: so at most {@code parallelism} run, however many tasks are reconciled at once and in
+ * whatever order the Job's tasks were created.
  */
 public final class Admission {
   private Admission() {
@@ -18,20 +20,32 @@ public final class Admission {
 
   public static boolean admitted(JobTask task, Collection<JobTask> siblings, int parallelism) {
     int index = task.getSpec().getIndex();
-    long unfinishedBelow = siblings.stream()
+    long finishedBelow = siblings.stream()
         .filter(t -> t.getSpec().getIndex() < index)
-        .filter(t -> !TaskStatuses.state(t.getStatus()).isFinished())
+        .filter(t -> TaskStatuses.state(t.getStatus()).isFinished())
         .count();
-    return unfinishedBelow < parallelism;
+    return index - finishedBelow < parallelism;
   }
 
-  /** The tasks to reconcile again when a sibling finished: the lowest-indexed ones that have not started. */
+  /**
+   * The tasks to reconcile again when a sibling finished: those not started by their status that may start
+   * now. One pass in index order; {@code index - finishedBelow} never decreases along it, so the first task
+   * that may not start ends the search.
+   */
   public static List<JobTask> wakeCandidates(Collection<JobTask> siblings, int parallelism) {
-    return siblings.stream()
-        .filter(t -> t.getStatus() == null || t.getStatus().getAttempts() == 0)
-        .filter(t -> !TaskStatuses.state(t.getStatus()).isFinished())
-        .sorted(Comparator.comparingInt(t -> t.getSpec().getIndex()))
-        .limit(parallelism)
-        .toList();
+    List<JobTask> sorted = siblings.stream().sorted(Comparator.comparingInt(t -> t.getSpec().getIndex())).toList();
+    List<JobTask> candidates = new ArrayList<>();
+    long finishedBelow = 0;
+    for (JobTask task : sorted) {
+      boolean finished = TaskStatuses.state(task.getStatus()).isFinished();
+      if (!finished && (task.getStatus() == null || task.getStatus().getAttempts() == 0)) {
+        if (task.getSpec().getIndex() - finishedBelow >= parallelism) {
+          break;
+        }
+        candidates.add(task);
+      }
+      finishedBelow += finished ? 1 : 0;
+    }
+    return candidates;
   }
 }

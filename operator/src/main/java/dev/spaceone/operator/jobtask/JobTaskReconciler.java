@@ -102,7 +102,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     JobTaskStatus status = task.getStatus();
     if (TaskStatuses.state(status).isFinished()) {
       pods.values().forEach(pod -> release(pod, context));
-      job.ifPresent(j -> wakeSiblings(j));
+      job.ifPresent(j -> wakeSiblings(j, context));
       return UpdateControl.noUpdate();
     }
     if (job.isEmpty()) {
@@ -277,8 +277,12 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
   }
 
-  private void wakeSiblings(Job job) {
-    Admission.wakeCandidates(siblings(job), parallelism(job)).forEach(t -> wakeups.wake(ResourceID.fromResource(t)));
+  /** Wakes the waiting tasks that may start now; one whose pod exists already needs no wake-up. */
+  private void wakeSiblings(Job job, Context<JobTask> context) {
+    var pods = podCache(context);
+    Admission.wakeCandidates(siblings(job), parallelism(job)).stream()
+        .filter(t -> pods.getSecondaryResources(t).isEmpty())
+        .forEach(t -> wakeups.wake(ResourceID.fromResource(t)));
   }
 
   private List<JobTask> siblings(Job job) {

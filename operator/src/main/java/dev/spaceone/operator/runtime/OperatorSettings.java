@@ -56,7 +56,7 @@ public record OperatorSettings(
         Duration.ofMillis(Long.parseLong(env.getOrDefault("JOB_STATUS_INTERVAL_MS", "1000"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_SECONDS", "10"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_LIMIT_SECONDS", "360"))),
-        Integer.parseInt(env.getOrDefault("RECONCILE_THREADS", "10")),
+        Integer.parseInt(env.getOrDefault("RECONCILE_THREADS", "50")),
         Integer.parseInt(env.getOrDefault("MANAGEMENT_PORT", "8080")));
   }
 }

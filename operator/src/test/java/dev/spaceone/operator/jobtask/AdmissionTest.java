@@ -47,6 +47,17 @@ class AdmissionTest {
   }
 
   @Test
+  void aTaskNotCreatedYetHoldsItsSlot() {
+    // Tasks are created concurrently, so task 4 can be cached before tasks 1 and 2.
+    List<JobTask> tasks = new ArrayList<>(pending(5));
+    tasks.set(0, task(0, TaskState.SUCCESS, 1));
+    tasks.remove(2);
+    tasks.remove(1);
+    assertTrue(Admission.admitted(tasks.get(1), tasks, 3), "task 3: tasks 1 and 2 missing, 2 below unfinished");
+    assertFalse(Admission.admitted(tasks.get(2), tasks, 3), "task 4: tasks 1, 2 and 3 unfinished or missing");
+  }
+
+  @Test
   void finishedTasksBelowFreeTheirSlots() {
     List<JobTask> tasks = new ArrayList<>(pending(6));
     tasks.set(0, task(0, TaskState.SUCCESS, 1));
@@ -85,13 +96,19 @@ class AdmissionTest {
   }
 
   @Test
-  void wakeCandidatesAreTheLowestUnstartedTasks() {
+  void wakeCandidatesAreTheUnstartedTasksThatMayStartNow() {
     List<JobTask> tasks = new ArrayList<>(pending(8));
     tasks.set(0, task(0, TaskState.SUCCESS, 1));
     tasks.set(1, task(1, TaskState.IN_PROGRESS, 1));
     tasks.set(3, task(3, TaskState.IN_PROGRESS, 2));
     List<String> names = Admission.wakeCandidates(tasks, 3).stream().map(t -> t.getMetadata().getName()).toList();
-    assertEquals(List.of("j-2", "j-4", "j-5"), names);
+    // Unfinished below task 4: tasks 1, 2 and 3, so it may not start, nor may any above it.
+    assertEquals(List.of("j-2"), names);
+    tasks.set(1, task(1, TaskState.SUCCESS, 1));
+    names = Admission.wakeCandidates(tasks, 3).stream().map(t -> t.getMetadata().getName()).toList();
+    assertEquals(List.of("j-2", "j-4"), names);
+    // Every woken task is admitted.
+    Admission.wakeCandidates(tasks, 3).forEach(t -> assertTrue(Admission.admitted(t, tasks, 3)));
     assertEquals(List.of(), Admission.wakeCandidates(List.of(task(0, TaskState.SUCCESS, 1)), 3));
   }
 }

@@ -36,7 +36,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Function<Pod, PluginRun> plugin;
-  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(16);
   private final Map<String, String> aliveJobByPod = new ConcurrentHashMap<>();
   private final Map<String, Integer> maxAliveByJob = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
