@@ -1,5 +1,7 @@
 package dev.spaceone.e2e;
 
+import dev.spaceone.operator.sandbox.real.Pki;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

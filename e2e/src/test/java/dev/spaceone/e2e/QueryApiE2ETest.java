@@ -1,5 +1,7 @@
 package dev.spaceone.e2e;
 
+import dev.spaceone.operator.sandbox.real.Pki;
+
 import static dev.spaceone.e2e.SpaceOneCluster.awaitFinished;
 import static dev.spaceone.e2e.SpaceOneCluster.awaitThat;
 import static dev.spaceone.e2e.SpaceOneCluster.example;

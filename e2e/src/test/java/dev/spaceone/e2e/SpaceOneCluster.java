@@ -55,7 +55,8 @@ final class SpaceOneCluster {
         client.resource(crd).forceConflicts().serverSideApply();
       }
       return client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }).toList();

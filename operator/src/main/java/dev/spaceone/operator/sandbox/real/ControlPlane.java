@@ -31,8 +31,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * Ported from the e2e suite's fixture ({@code e2e/src/test/java/dev/spaceone/e2e/ControlPlane.java} on branch
- * {@code e2e}) for {@code sandbox --control-plane real}, without its JUnit and kubectl helpers.
+ * The one implementation, used by {@code sandbox --control-plane real} and, wrapped with JUnit and kubectl
+ * helpers, by the e2e suite ({@code e2e/src/test/java/dev/spaceone/e2e/ControlPlane.java}).
  *
  * A real Kubernetes control plane for end-to-end tests: etcd, kube-apiserver and
  * kube-controller-manager, run as child processes from the binaries that
