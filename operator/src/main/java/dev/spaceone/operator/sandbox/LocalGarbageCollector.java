@@ -14,13 +14,13 @@ import java.util.function.Consumer;
 /**
  * The mock API server has no garbage collector: this one deletes a deleted Job's JobTasks and a deleted JobTask's
  * pods, by ownerReference uid, as Kubernetes' background deletion does (so {@code kubectl delete sjob} works in a
- * sandbox left running).
+ * sandbox left running, and in the tests on the mock).
  */
-final class LocalGarbageCollector implements AutoCloseable {
+public final class LocalGarbageCollector implements AutoCloseable {
   private final KubernetesClient client;
   private final List<SharedIndexInformer<?>> informers;
 
-  LocalGarbageCollector(KubernetesClient client) {
+  public LocalGarbageCollector(KubernetesClient client) {
     this.client = client;
     this.informers = List.of(
         client.resources(Job.class).inAnyNamespace().inform(onDelete(owner -> deleteOwned(JobTask.class, owner))),

@@ -7,6 +7,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.sandbox.LocalGarbageCollector;
 import dev.spaceone.operator.task.TaskPodBuilder;
 import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
 import dev.spaceone.operator.task.Labels;
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** The operator on the mock cluster, with a simulated kubelet and a test garbage collector. */
+/** The operator on the mock cluster, with a simulated kubelet and the sandbox's garbage collector. */
 public final class OperatorHarness implements AutoCloseable {
   public static final String NAMESPACE = "collect";
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -30,7 +31,7 @@ public final class OperatorHarness implements AutoCloseable {
   public final MockCluster cluster;
   public final KubernetesClient client;
   public final SimulatedKubelet kubelet;
-  private final TestGarbageCollector gc;
+  private final LocalGarbageCollector gc;
   private final OperatorSettings settings;
   private final KubernetesClient operatorClient;
   private SpaceOneOperator operator;
@@ -41,7 +42,7 @@ public final class OperatorHarness implements AutoCloseable {
     client = cluster.admin();
     cluster.createNamespace(NAMESPACE);
     kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin);
-    gc = new TestGarbageCollector(cluster.client("garbage-collector"));
+    gc = new LocalGarbageCollector(cluster.client("garbage-collector"));
     operatorClient = cluster.client(MockCluster.OPERATOR_AGENT);
     operator = SpaceOneOperator.start(operatorClient, settings);
   }
