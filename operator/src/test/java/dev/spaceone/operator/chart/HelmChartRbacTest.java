@@ -58,6 +58,7 @@ class HelmChartRbacTest {
   static final Set<Grant> LEADER_ELECTION = RecordedApiCalls.leaderElection();
   /** Cluster-wide, for the query API. */
   static final Set<Grant> QUERY_API = RecordedApiCalls.queryApi();
+  static final String QUERY_USER_ROLE = FULLNAME + "-query-user";
 
   @Test
   void theQueryApiReadsOnlyWhatTheBuiltInReaderRoleGrants() {
@@ -149,7 +150,7 @@ class HelmChartRbacTest {
     all(resources, RoleBinding.class).forEach(b -> bound.add(b.getRoleRef().getKind() + " "
         + b.getMetadata().getNamespace() + "/" + b.getRoleRef().getName()));
     Set<String> roles = new TreeSet<>();
-    all(resources, ClusterRole.class).forEach(r -> roles.add("ClusterRole " + r.getMetadata().getName()));
+    operatorClusterRoles(resources).forEach(r -> roles.add("ClusterRole " + r.getMetadata().getName()));
     all(resources, Role.class).forEach(r -> roles.add("Role " + r.getMetadata().getNamespace() + "/"
         + r.getMetadata().getName()));
     assertTrue(bound.containsAll(roles), "unbound roles: " + roles + " bound: " + bound);
@@ -160,10 +161,42 @@ class HelmChartRbacTest {
         "Role kube-system/extension-apiserver-authentication-reader"), others);
   }
 
+  /** The ClusterRoles the operator is bound to: all but the role for people who query. */
+  static List<ClusterRole> operatorClusterRoles(List<HasMetadata> resources) {
+    return all(resources, ClusterRole.class).stream()
+        .filter(r -> !r.getMetadata().getName().equals(QUERY_USER_ROLE)).toList();
+  }
+
+  @Test
+  void aQueryUserRoleForPeopleBoundToNoOne() {
+    List<HasMetadata> resources = renderAndParse("");
+    ClusterRole role = all(resources, ClusterRole.class).stream()
+        .filter(r -> r.getMetadata().getName().equals(QUERY_USER_ROLE)).findFirst().orElseThrow();
+    assertEquals(Set.of(
+            new Grant("query.spaceone.dev", "searches", "create"), new Grant("query.spaceone.dev", "stats", "create"),
+            new Grant("query.spaceone.dev", "analyses", "create"),
+            new Grant("spaceone.dev", "jobs", "get"), new Grant("spaceone.dev", "jobs", "list"),
+            new Grant("spaceone.dev", "jobs", "watch"), new Grant("spaceone.dev", "jobtasks", "get"),
+            new Grant("spaceone.dev", "jobtasks", "list"), new Grant("spaceone.dev", "jobtasks", "watch"),
+            new Grant("apiextensions.k8s.io", "customresourcedefinitions", "get"),
+            new Grant("apiextensions.k8s.io", "customresourcedefinitions", "list")),
+        grants(role.getRules()));
+    assertTrue(all(resources, ClusterRoleBinding.class).stream()
+        .noneMatch(b -> b.getRoleRef().getName().equals(QUERY_USER_ROLE)), "the chart binds it to no one");
+    assertTrue(role.getMetadata().getLabels().keySet().stream().noneMatch(k -> k.contains("aggregate-to")));
+    ClusterRole aggregated = all(renderAndParse("queryApi: {userRole: {aggregateToView: true}}\n"), ClusterRole.class)
+        .stream().filter(r -> r.getMetadata().getName().equals(QUERY_USER_ROLE)).findFirst().orElseThrow();
+    assertEquals("true", aggregated.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-view"));
+    for (String values : List.of("queryApi: {userRole: {enabled: false}}\n", "queryApi: {enabled: false}\n")) {
+      assertTrue(all(renderAndParse(values), ClusterRole.class).stream()
+          .noneMatch(r -> r.getMetadata().getName().equals(QUERY_USER_ROLE)), values);
+    }
+  }
+
   /** Rendered rules by where they apply: "ClusterRole" or "Role namespace". */
   static Map<String, List<PolicyRule>> rules(List<HasMetadata> resources) {
     Map<String, List<PolicyRule>> rules = new TreeMap<>();
-    for (ClusterRole r : all(resources, ClusterRole.class)) {
+    for (ClusterRole r : operatorClusterRoles(resources)) {
       rules.computeIfAbsent("ClusterRole", k -> new ArrayList<>()).addAll(r.getRules());
     }
     for (Role r : all(resources, Role.class)) {
