@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -85,14 +86,30 @@ public class JobReconciler implements Reconciler<Job> {
     if (current != null && current.getStatus() != null && current.getStatus().isFinished()) {
       return expireIfDue(job, now, context.getClient());
     }
-    Set<JobTask> tasks = context.getSecondaryResources(JobTask.class);
-    Optional<JobError> error = JobValidator.validate(job);
+    // Tasks are found by their owner's name; those of an earlier Job of the same name, still being
+    // garbage-collected, are not this Job's: it waits for them to go rather than adopt their results.
+    Map<Boolean, List<JobTask>> byOwner = context.getSecondaryResources(JobTask.class).stream()
+        .collect(Collectors.partitioningBy(task -> JobDivider.isTaskOf(task, job)));
+    if (!byOwner.get(false).isEmpty()) {
+      LOG.info("Job {}/{}: waiting for {} tasks of an earlier Job of this name to be deleted",
+          job.getMetadata().getNamespace(), job.getMetadata().getName(), byOwner.get(false).size());
+      return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
+    }
+    Set<JobTask> tasks = Set.copyOf(byOwner.get(true));
+    // The spec is judged before the Job starts; once its tasks run, an edit cannot take back their results.
+    boolean started = current != null && current.getStatus() != null;
+    Optional<JobError> error = started ? Optional.empty() : JobValidator.validate(job);
     int totalTasks = current == null ? 0 : current.getTotalTasks();
-    boolean divided = current != null && current.getStatus() != null && tasks.size() >= totalTasks;
+    boolean divided = started && tasks.size() >= totalTasks;
     if (error.isEmpty() && !divided) {
       Division division = divide(job, tasks, context);
-      error = division.error();
-      totalTasks = division.totalTasks();
+      if (division.error().isPresent() && started) {
+        LOG.warn("Job {}/{}: cannot recreate its missing tasks: {}", job.getMetadata().getNamespace(),
+            job.getMetadata().getName(), division.error().get().message());
+      } else {
+        error = division.error();
+        totalTasks = division.totalTasks();
+      }
     }
     JobStatus next = error.isPresent()
         ? JobStatusAggregator.error(job, error.get(), now)

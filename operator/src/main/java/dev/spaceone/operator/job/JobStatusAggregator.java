@@ -15,6 +15,7 @@ import dev.spaceone.operator.status.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,9 @@ public final class JobStatusAggregator {
     Map<String, Changed> changed = new LinkedHashMap<>();
     Map<String, SyncedAccount> synced = new LinkedHashMap<>();
     String firstError = null;
-    for (JobTask task : tasks) {
+    // In index order, so that the listed accounts, ranges and first error do not change between reconciles.
+    List<JobTask> ordered = tasks.stream().sorted(Comparator.comparingInt(t -> t.getSpec().getIndex())).toList();
+    for (JobTask task : ordered) {
       JobTaskStatus taskStatus = task.getStatus();
       TaskState state = taskStatus == null || taskStatus.getStatus() == null ? TaskState.PENDING : taskStatus.getStatus();
       if (taskStatus != null) {

@@ -11,6 +11,7 @@ import dev.spaceone.operator.runtime.OperatorMetrics;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
+import dev.spaceone.operator.task.JobDivider;
 import dev.spaceone.operator.task.Labels;
 import dev.spaceone.operator.task.TaskNames;
 import dev.spaceone.operator.task.TaskPodBuilder;
@@ -97,7 +98,8 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   @Override
   public UpdateControl<JobTask> reconcile(JobTask task, Context<JobTask> context) {
     Instant now = clock.instant();
-    Optional<Job> job = context.getSecondaryResource(Job.class);
+    // The Job of this task's owner reference, not a later Job that reuses its name.
+    Optional<Job> job = context.getSecondaryResource(Job.class).filter(j -> JobDivider.isTaskOf(task, j));
     Map<Integer, Pod> pods = podsByAttempt(task, context.getSecondaryResources(Pod.class));
     JobTaskStatus status = task.getStatus();
     if (TaskStatuses.state(status).isFinished()) {
@@ -106,7 +108,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       return UpdateControl.noUpdate();
     }
     if (job.isEmpty()) {
-      // The Job is gone (its deletion removes this task) or not cached yet (its event reconciles us again).
+      // The Job is gone and its deletion removes this task: a pod already being deleted is let go at once,
+      // since there is no Job left to record its result in and deletion never waits for the operator.
+      pods.values().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+          .forEach(p -> release(p, context));
       return UpdateControl.noUpdate();
     }
     int attempt = Math.max(pods.keySet().stream().mapToInt(Integer::intValue).max().orElse(0),
@@ -116,9 +121,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Optional<AttemptOutcome> outcome = pod == null ? Optional.empty() : PodOutcomes.of(pod);
 
     Optional<Stop> stop = Stop.of(job.get(), now);
-    if (stop.isPresent() && outcome.isEmpty()) {
-      // A finished attempt is recorded first, so the counts it collected are kept.
-      return stopTask(task, pods, pod, stop.get(), now, context);
+    // A finished attempt is recorded first, so the counts it collected are kept; a failed attempt already
+    // recorded, waiting to be retried, is not retried.
+    boolean awaitingRetry = outcome.isPresent() && outcome.get().retryable() && TaskStatuses.recorded(status, podName);
+    if (stop.isPresent() && (outcome.isEmpty() || awaitingRetry)) {
+      return stopTask(task, pods, outcome.isEmpty() ? pod : null, stop.get(), now, context);
     }
     if (pod == null) {
       if (attempt == 0) {
@@ -153,7 +160,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   }
 
   private UpdateControl<JobTask> start(JobTask task, Job job, int attempt, Instant now, Context<JobTask> context) {
-    if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+    if (Boolean.TRUE.equals(job.getSpec().getSuspend()) || Stop.of(job, now).isPresent()) {
       return untilJobDeadline(job, now);
     }
     if (attempt == 1 && !Admission.admitted(task, siblings(job), parallelism(job))) {
@@ -209,6 +216,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
       if (pod != null) {
         release(pod, context);
+      }
+      if (Stop.of(job, now).isPresent()) {
+        // Not retried: the write above reconciles this task again, which then stops it.
+        return UpdateControl.noUpdate();
       }
       Instant due = (failedAt == null ? now : failedAt).plus(backoff(attempt));
       if (now.isBefore(due)) {

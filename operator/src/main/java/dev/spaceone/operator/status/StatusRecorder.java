@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * The one place statuses are written: through the status subresource, with the resourceVersion the
- * caller saw. On a conflict it reads the resource again and writes the same status onto the fresh copy:
- * each status has one writer, so the newer copy differs only in what others own (spec, metadata).
+ * caller saw. On a conflict it reads the resource again: when only what others own changed (spec, metadata),
+ * it writes the same status onto the fresh copy; when the status itself changed, the caller computed from a
+ * stale copy, so nothing is written and the change's own event reconciles the resource again.
  */
 public final class StatusRecorder {
   private static final int ATTEMPTS = 3;
@@ -29,7 +30,7 @@ public final class StatusRecorder {
 
   /**
    * Writes {@code status} as the resource's status and returns the stored resource, or null when the
-   * resource is gone.
+   * resource is gone or its status moved on since the caller read it.
    */
   public <S, R extends CustomResource<?, S>> R record(R resource, S status) {
     R target = resource;
@@ -46,7 +47,7 @@ public final class StatusRecorder {
           throw e;
         }
         target = client.resource(resource).get();
-        if (target == null) {
+        if (target == null || !sameIgnoringUpdatedAt(target.getStatus(), resource.getStatus())) {
           return null;
         }
       }

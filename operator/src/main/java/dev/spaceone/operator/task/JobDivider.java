@@ -62,6 +62,12 @@ public final class JobDivider {
     return tasks;
   }
 
+  /** Whether a task is this Job's: its controlling owner is the Job, by uid, not only by name. */
+  public static boolean isTaskOf(JobTask task, Job job) {
+    return task.getMetadata().getOwnerReferences().stream()
+        .anyMatch(ref -> Boolean.TRUE.equals(ref.getController()) && job.getMetadata().getUid().equals(ref.getUid()));
+  }
+
   private static JobTaskSpec baseSpec(Job job, int index) {
     JobSpec spec = job.getSpec();
     JobTaskSpec task = new JobTaskSpec();
