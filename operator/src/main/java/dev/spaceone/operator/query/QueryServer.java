@@ -89,7 +89,7 @@ public final class QueryServer implements Closeable {
         new SubjectAccessReviewAuthorizer(client, config.sarCacheTtl(), config.sarCacheSize());
     try {
       return new QueryServer(config, authentication, authorizer, store,
-          () -> store.isSynced() && authentication.isSynced(), List.of(authentication, authorizer));
+          authentication::isSynced, List.of(authentication, authorizer));
     } catch (IOException | RuntimeException e) {
       authentication.close();
       authorizer.close();
@@ -100,7 +100,7 @@ public final class QueryServer implements Closeable {
   /** Starts the server with the given authentication and authorization (tests, benchmarks). */
   public static QueryServer start(QueryServerConfig config, Supplier<AuthenticationConfig> authentication,
       Authorizer authorizer, RecordStore store) throws IOException {
-    return new QueryServer(config, authentication, authorizer, store, store::isSynced, List.of());
+    return new QueryServer(config, authentication, authorizer, store, () -> true, List.of());
   }
 
   private QueryServer(QueryServerConfig config, Supplier<AuthenticationConfig> authentication, Authorizer authorizer,

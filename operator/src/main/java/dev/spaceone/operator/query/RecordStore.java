@@ -2,10 +2,6 @@ package dev.spaceone.operator.query;
 
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,15 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
- * The query API's data: one SpaceONE record per Job and per JobTask, kept per namespace and current
- * through informers. Each change converts one object once; a query only collects the records of
- * the namespaces it may see, never lists from the API server and never converts objects.
+ * The query API's data: one SpaceONE record per Job and per JobTask, kept per namespace. The operator's own
+ * informers feed it through {@link RecordFeed} as they store or drop an object, so each change converts one
+ * object once; a query only collects the records of the namespaces it may see, never lists from the API
+ * server and never converts objects.
  */
-public final class RecordStore implements Closeable {
+public final class RecordStore {
   /** The query API's name for Job records. */
   public static final String JOBS = "jobs";
   /** The query API's name for JobTask records. */
@@ -29,29 +24,6 @@ public final class RecordStore implements Closeable {
 
   private final Table jobs = new Table();
   private final Table tasks = new Table();
-  private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
-
-  /** An empty store, fed by the caller ({@link #putJob}, {@link #putTask}, ...). */
-  public RecordStore() {
-  }
-
-  /**
-   * A store kept current by informers on Jobs and JobTasks in all namespaces; {@link #close()} stops
-   * them. The informers are started here; {@link #isSynced()} tells when their first list is in.
-   */
-  public static RecordStore inform(KubernetesClient client) {
-    RecordStore store = new RecordStore();
-    store.informers.add(client.resources(Job.class).inAnyNamespace()
-        .inform(store.handler(store.jobs, Records::job), 0));
-    store.informers.add(client.resources(JobTask.class).inAnyNamespace()
-        .inform(store.handler(store.tasks, Records::task), 0));
-    return store;
-  }
-
-  /** True when every informer of this store has completed its first list (always true when fed by hand). */
-  public boolean isSynced() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
-  }
 
   public void putJob(Job job) {
     jobs.put(job.getMetadata().getNamespace(), job.getMetadata().getName(), Records.job(job));
@@ -95,32 +67,6 @@ public final class RecordStore implements Closeable {
       case JOBTASKS -> tasks;
       default -> throw new IllegalArgumentException("unknown resource " + resource);
     };
-  }
-
-  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> handler(
-      Table table, Function<T, Map<String, Object>> convert) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        table.put(obj.getMetadata().getNamespace(), obj.getMetadata().getName(), convert.apply(obj));
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        onAdd(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        table.remove(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
-      }
-    };
-  }
-
-  @Override
-  public void close() {
-    informers.forEach(SharedIndexInformer::close);
-    informers.clear();
   }
 
   /** Records of one resource: namespace -> name -> record. */

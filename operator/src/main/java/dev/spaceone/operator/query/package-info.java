@@ -4,8 +4,9 @@
  *
  * <ul>
  *   <li>{@link dev.spaceone.operator.query.Records}: Job / JobTask to a SpaceONE record (snake_case).</li>
- *   <li>{@link dev.spaceone.operator.query.RecordStore}: the records, per namespace, kept current by
- *       informers; queries read it and never the API server.</li>
+ *   <li>{@link dev.spaceone.operator.query.RecordStore}: the records, per namespace, kept current by the
+ *       operator's own informers through {@link dev.spaceone.operator.query.RecordFeed}; queries read it and
+ *       never the API server.</li>
  *   <li>{@link dev.spaceone.operator.query.QueryServer}: HTTPS, discovery, OpenAPI v2 (protobuf, for
  *       kubectl's validation) and v3, and POST of {@code searches}, {@code stats}, {@code analyses},
  *       namespaced or cluster-wide; configured by {@link dev.spaceone.operator.query.QueryServerConfig};
@@ -22,9 +23,9 @@
  *
  * <p>Wiring in the operator's main:
  * <pre>{@code
- * RecordStore store = RecordStore.inform(client);
- * QueryServer query = QueryServer.start(QueryServerConfig.defaults(), client, store);
- * // on shutdown: query.close(); store.close();
+ * SpaceOneOperator operator = SpaceOneOperator.start(client, settings);
+ * QueryServer query = QueryServer.start(QueryServerConfig.defaults(), client, operator.records());
+ * // on shutdown: query.close();
  * }</pre>
  * The operator's ServiceAccount needs: get/list/watch on jobs and jobtasks; get/list/watch on the
  * ConfigMap {@code kube-system/extension-apiserver-authentication} (the built-in Role

@@ -40,11 +40,6 @@ public record OperatorSettings(
         retryBackoffLimit, reconcileThreads, port);
   }
 
-  public OperatorSettings withJobStatusInterval(Duration interval) {
-    return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, interval, retryBackoff,
-        retryBackoffLimit, reconcileThreads, managementPort);
-  }
-
   /** Settings from the environment the Helm chart sets. */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespaces = env.getOrDefault("WATCH_NAMESPACES", "").trim();

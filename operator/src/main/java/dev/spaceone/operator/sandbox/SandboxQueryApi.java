@@ -29,14 +29,12 @@ import java.util.List;
 final class SandboxQueryApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RecordStore store;
   private final QueryServer server;
   private final SandboxPki pki;
   private final HttpClient http;
   private String host = "127.0.0.1";
 
-  private SandboxQueryApi(RecordStore store, QueryServer server, SandboxPki pki, javax.net.ssl.SSLContext caller) {
-    this.store = store;
+  private SandboxQueryApi(QueryServer server, SandboxPki pki, javax.net.ssl.SSLContext caller) {
     this.server = server;
     this.pki = pki;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(caller)
@@ -52,7 +50,7 @@ final class SandboxQueryApi implements AutoCloseable {
         List.of(), List.of(pki.ca.certificate()));
     Authorizer onlyTheSandboxUser = (user, request) -> SandboxPki.USER.equals(user.name())
         ? Authorizer.Decision.ALLOW : new Authorizer.Decision(false, "only " + SandboxPki.USER + " may query");
-    return new SandboxQueryApi(store, QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
+    return new SandboxQueryApi(QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
         pki, pki.clientContext());
   }
 
@@ -63,7 +61,7 @@ final class SandboxQueryApi implements AutoCloseable {
    */
   static SandboxQueryApi asInACluster(KubernetesClient client, RecordStore store, SandboxPki pki,
       javax.net.ssl.SSLContext caller, String bindAddress) throws IOException {
-    SandboxQueryApi api = new SandboxQueryApi(store,
+    SandboxQueryApi api = new SandboxQueryApi(
         QueryServer.start(config(pki).withBindAddress(bindAddress), client, store), pki, caller);
     api.host = bindAddress;
     return api;
@@ -89,11 +87,6 @@ final class SandboxQueryApi implements AutoCloseable {
 
   SandboxPki pki() {
     return pki;
-  }
-
-  /** Whether the store has every Job and JobTask the API server had when it last listed. */
-  boolean isSynced() {
-    return store.isSynced();
   }
 
   /**

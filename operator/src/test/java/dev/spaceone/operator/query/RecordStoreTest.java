@@ -8,6 +8,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** The records follow an informer whose item store is a {@link RecordFeed}, as the operator's informers are. */
 @EnableKubernetesMockClient(crud = true)
 class RecordStoreTest {
   KubernetesClient client;
@@ -24,8 +26,15 @@ class RecordStoreTest {
     TestData data = TestData.generate(List.of("ns1", "ns2"), 1, 3);
     data.jobs.forEach(j -> client.resource(j).create());
     data.tasks.forEach(t -> client.resource(t).create());
-    try (RecordStore store = RecordStore.inform(client)) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> store.isSynced() && store.size(RecordStore.JOBTASKS) == 6);
+    RecordStore store = new RecordStore();
+    try (SharedIndexInformer<Job> jobs = client.resources(Job.class).inAnyNamespace().runnableInformer(0)
+            .itemStore(RecordFeed.jobs(store));
+         SharedIndexInformer<JobTask> tasks = client.resources(JobTask.class).inAnyNamespace().runnableInformer(0)
+            .itemStore(RecordFeed.tasks(store))) {
+      jobs.start();
+      tasks.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> jobs.hasSynced() && tasks.hasSynced()
+          && store.size(RecordStore.JOBTASKS) == 6);
       assertEquals(2, store.size(RecordStore.JOBS));
       assertEquals(Set.of("ns1", "ns2"), store.namespaces());
       assertEquals(3, store.records(RecordStore.JOBTASKS, List.of("ns1")).size());

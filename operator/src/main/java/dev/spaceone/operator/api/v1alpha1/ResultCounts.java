@@ -36,17 +36,6 @@ public abstract class ResultCounts {
     totalCount += other.totalCount;
   }
 
-  /** Replaces these counts with another holder's. */
-  public void copyCountsFrom(ResultCounts other) {
-    createdCount = other.createdCount;
-    updatedCount = other.updatedCount;
-    deletedCount = other.deletedCount;
-    disconnectedCount = other.disconnectedCount;
-    failureCount = other.failureCount;
-    successCount = other.successCount;
-    totalCount = other.totalCount;
-  }
-
   public long getCreatedCount() {
     return createdCount;
   }
