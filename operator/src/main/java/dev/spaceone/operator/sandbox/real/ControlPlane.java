@@ -167,7 +167,10 @@ public final class ControlPlane implements AutoCloseable {
     Pki.writeKeyPair(pkiDir, "sa");
     serviceAccountKey = pkiDir.resolve("sa.key");
     serviceAccountPub = pkiDir.resolve("sa.pub");
+    // HTTP/1.1: the JDK 17 client can keep failing on an HTTP/2 connection the server has closed, which once
+    // made a healthy kube-controller-manager look unready for a whole minute.
     adminHttp = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
         .sslContext(admin.sslContext(clusterCa.certificate()))
         .connectTimeout(Duration.ofSeconds(5))
         .build();
