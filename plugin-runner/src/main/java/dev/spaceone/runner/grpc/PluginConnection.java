@@ -3,6 +3,8 @@ package dev.spaceone.runner.grpc;
 import dev.spaceone.runner.result.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
@@ -32,13 +34,15 @@ public final class PluginConnection implements AutoCloseable {
   private static final int UNARY_ATTEMPTS = 3;
   private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final ManagedChannel channel;
+  private final ManagedChannel managed;
+  private final Channel channel;
   private final String endpoint;
   private final Deadline taskDeadline;
   private final Duration unaryTimeout;
 
   PluginConnection(ManagedChannel channel, String endpoint, Deadline taskDeadline, Duration unaryTimeout) {
-    this.channel = channel;
+    this.managed = channel;
+    this.channel = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(noToken()));
     this.endpoint = endpoint;
     this.taskDeadline = taskDeadline;
     this.unaryTimeout = unaryTimeout;
@@ -55,7 +59,6 @@ public final class PluginConnection implements AutoCloseable {
     ManagedChannel channel = NettyChannelBuilder.forAddress(address)
         .usePlaintext()
         .maxInboundMessageSize(maxInboundBytes)
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(noToken()))
         .build();
     return new PluginConnection(channel, endpoint, taskDeadline, unaryTimeout);
   }
@@ -156,9 +159,9 @@ public final class PluginConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
+    managed.shutdownNow();
     try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
+      managed.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
