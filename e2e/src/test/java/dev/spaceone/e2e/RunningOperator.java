@@ -1,7 +1,8 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.settings.Settings;
 import dev.spaceone.testkit.SimulatedKubelet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The operator as production runs it ({@code OperatorSettings.fromEnvironment} with leader election on), on
+ * The operator as production runs it ({@code Settings.fromEnvironment} with leader election on), on
  * the e2e control plane, with the kubelet stand-in (the operator's {@link SimulatedKubelet} running each
  * plugin script locally through {@link ScriptPlugin}). One per test run, shared by the classes through
  * {@link OperatorExtension}; each class uses its own namespace.
@@ -43,10 +44,10 @@ final class RunningOperator implements AutoCloseable {
     KubernetesClient operatorClient = plane.newClient(plane.kubeconfigPath());
     plugin = new ScriptPlugin(plane.newClient(plane.kubeconfigPath()), pluginDir);
     kubelet = new SimulatedKubelet(plane.newClient(plane.kubeconfigPath()), plugin);
-    operator = SpaceOneOperator.start(operatorClient, OperatorSettings.fromEnvironment(Map.of(
+    operator = SpaceOneOperator.start(operatorClient, Settings.fromEnvironment(Map.of(
         "LEADER_ELECTION", "true",
         "LEADER_ELECTION_NAMESPACE", leaseNamespace,
-        "MANAGEMENT_PORT", "-1")));
+        "MANAGEMENT_PORT", "-1")).operator());
     SpaceOneCluster.awaitThat("the operator to take its leader Lease", SpaceOneCluster.TIMEOUT, () -> {
       Lease lease = plane.client().leases().inNamespace(leaseNamespace).withName(OperatorSettings.LEASE_NAME).get();
       return lease != null && lease.getSpec().getHolderIdentity() != null

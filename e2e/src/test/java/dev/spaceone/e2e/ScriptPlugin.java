@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -7,9 +7,11 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -56,23 +59,80 @@ public final class Pki {
 
   private Pki() {}
 
-  /** A certificate with its key pair, and where both were written. */
+  /** A certificate with its key pair, and where both were written (null paths when kept in memory). */
   public record Issued(X509Certificate certificate, KeyPair keyPair, Path certPath, Path keyPath) {
+
+    public PrivateKey key() {
+      return keyPair.getPrivate();
+    }
 
     /** The certificate as PEM text. */
     public String certPem() {
       return pem(certificate);
     }
 
-    /** The private key as PEM text (PKCS#1). */
+    /** The private key as PEM text. */
     public String keyPem() {
       return pem(keyPair.getPrivate());
+    }
+
+    /** Writes the certificate and the key (readable by the owner only) as PEM files; returns them written. */
+    public Issued write(Path certFile, Path keyFile) {
+      writeString(certFile, certPem());
+      // The key is readable by its owner only from the moment it exists.
+      try {
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      writeString(keyFile, keyPem());
+      return new Issued(certificate, keyPair, certFile, keyFile);
     }
 
     /** An SSLContext that presents this certificate as a TLS client and trusts {@code trusted}. */
     public SSLContext sslContext(X509Certificate trusted) {
       return Pki.sslContext(this, trusted);
     }
+  }
+
+  /** A self-signed CA, in memory. */
+  public static Issued ca(String commonName) {
+    KeyPair keyPair = rsaKeyPair();
+    X500Name subject = subject(commonName, List.of());
+    return new Issued(sign(subject, keyPair, subject, keyPair, null, true, List.of(), List.of()), keyPair, null,
+        null);
+  }
+
+  /** A TLS client certificate signed by {@code ca}: CN=user, one O per group (Kubernetes' groups). */
+  public static Issued client(Issued ca, String user, String... groups) {
+    KeyPair keyPair = rsaKeyPair();
+    return new Issued(sign(subject(user, List.of(groups)), keyPair, x500(ca.certificate()), ca.keyPair(),
+        ca.certificate(), false, List.of(KeyPurposeId.id_kp_clientAuth), List.of()), keyPair, null, null);
+  }
+
+  /** A TLS server certificate signed by {@code ca} for localhost, 127.0.0.1 and the given names and addresses. */
+  public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses) {
+    KeyPair keyPair = rsaKeyPair();
+    List<GeneralName> sans = new ArrayList<>();
+    Stream.concat(Stream.of("localhost"), dnsNames.stream()).distinct()
+        .forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
+    Stream.concat(Stream.of("127.0.0.1"), ipAddresses.stream()).distinct()
+        .forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
+    return new Issued(sign(subject(commonName, List.of()), keyPair, x500(ca.certificate()), ca.keyPair(),
+        ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans), keyPair, null, null);
+  }
+
+  /** A TLS server certificate for localhost and 127.0.0.1. */
+  public static Issued server(Issued ca, String commonName) {
+    return server(ca, commonName, List.of(), List.of());
+  }
+
+  /** The PEM text of several certificates, one after the other (a CA bundle). */
+  public static String bundle(List<Issued> certificates) {
+    StringBuilder out = new StringBuilder();
+    certificates.forEach(c -> out.append(c.certPem()));
+    return out.toString();
   }
 
   /** A certificate authority that issues leaf certificates into a folder. */
@@ -85,10 +145,7 @@ public final class Pki {
 
     /** Creates a self-signed CA and writes {@code <name>.crt} and {@code <name>.key} into {@code dir}. */
     public static CertificateAuthority create(Path dir, String name, String commonName) {
-      KeyPair keyPair = rsaKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
-      X509Certificate cert = sign(subject, keyPair, subject, keyPair, null, true, List.of(), List.of());
-      return new CertificateAuthority(write(dir, name, cert, keyPair));
+      return new CertificateAuthority(ca(commonName).write(dir.resolve(name + ".crt"), dir.resolve(name + ".key")));
     }
 
     public Issued issued() {
@@ -103,28 +160,17 @@ public final class Pki {
       return ca.certPath();
     }
 
-    public Path keyPath() {
-      return ca.keyPath();
-    }
-
     /** A TLS client certificate: CN=user, one O per group (Kubernetes reads them as the user's groups). */
     public Issued issueClient(Path dir, String name, String user, List<String> groups) {
-      KeyPair keyPair = rsaKeyPair();
-      X509Certificate cert = sign(subject(user, groups), keyPair, x500(ca.certificate()), ca.keyPair(),
-          ca.certificate(), false, List.of(KeyPurposeId.id_kp_clientAuth), List.of());
-      return write(dir, name, cert, keyPair);
+      return client(ca, user, groups.toArray(String[]::new)).write(dir.resolve(name + ".crt"),
+          dir.resolve(name + ".key"));
     }
 
     /** A TLS server certificate for the given DNS names and IP addresses. */
     public Issued issueServer(Path dir, String name, String commonName, List<String> dnsNames,
         List<String> ipAddresses) {
-      KeyPair keyPair = rsaKeyPair();
-      List<GeneralName> sans = new ArrayList<>();
-      dnsNames.forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
-      ipAddresses.forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
-      X509Certificate cert = sign(subject(commonName, List.of()), keyPair, x500(ca.certificate()),
-          ca.keyPair(), ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans);
-      return write(dir, name, cert, keyPair);
+      return server(ca, commonName, dnsNames, ipAddresses).write(dir.resolve(name + ".crt"),
+          dir.resolve(name + ".key"));
     }
   }
 
@@ -225,14 +271,6 @@ public final class Pki {
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot sign a certificate for " + subject, e);
     }
-  }
-
-  private static Issued write(Path dir, String name, X509Certificate cert, KeyPair keyPair) {
-    Path certPath = dir.resolve(name + ".crt");
-    Path keyPath = dir.resolve(name + ".key");
-    writeString(certPath, pem(cert));
-    writeString(keyPath, pem(keyPair.getPrivate()));
-    return new Issued(cert, keyPair, certPath, keyPath);
   }
 
   static void writeString(Path path, String text) {

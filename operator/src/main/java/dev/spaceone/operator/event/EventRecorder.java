@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -21,10 +21,12 @@ public class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private final KubernetesClient client;
   private final String instance;
+  private final Clock clock;
 
-  public EventRecorder(KubernetesClient client, String instance) {
+  public EventRecorder(KubernetesClient client, String instance, Clock clock) {
     this.client = client;
     this.instance = instance;
+    this.clock = clock;
   }
 
   public void normal(HasMetadata object, String reason, String message) {
@@ -36,7 +38,7 @@ public class EventRecorder {
   }
 
   private void record(HasMetadata object, String type, String reason, String message) {
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Event event = new EventBuilder()
         .withNewMetadata()
         .withName(object.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))

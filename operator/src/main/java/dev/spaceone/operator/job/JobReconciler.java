@@ -1,5 +1,6 @@
 package dev.spaceone.operator.job;
 
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobState;
@@ -7,11 +8,11 @@ import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
 import dev.spaceone.operator.event.EventRecorder;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
-import dev.spaceone.operator.task.JobDivider;
+import dev.spaceone.operator.desired.JobDivider;
 import dev.spaceone.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * derives its whole status from its tasks. Which tasks run, and when, is the JobTask reconciler's business.
  */
 @ControllerConfiguration(name = JobReconciler.NAME)
-public class JobReconciler implements Reconciler<Job> {
+public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   public static final String NAME = "job";
   /** Task creations in flight at once, over all Jobs. */
   static final int TASK_CREATORS = 8;
@@ -135,7 +136,7 @@ public class JobReconciler implements Reconciler<Job> {
         for (int i = 0; i < spec.getTasks().size(); i++) {
           TaskTemplate task = spec.getTasks().get(i);
           if (task.getSecretRef() != null && !names.contains(task.getSecretRef().getName())) {
-            return new Division(0, Optional.of(new JobError(JobError.SECRET_NOT_FOUND, "spec.tasks[" + i
+            return new Division(0, Optional.of(new JobError(ErrorCodes.SECRET_NOT_FOUND, "spec.tasks[" + i
                 + "].secretRef.name: Secret " + task.getSecretRef().getName() + " not found in " + namespace)));
           }
         }
@@ -148,7 +149,7 @@ public class JobReconciler implements Reconciler<Job> {
     }
     List<JobTask> desired = JobDivider.divide(job, selected);
     if (desired.size() > JobSpec.MAX_TASKS) {
-      return new Division(0, Optional.of(new JobError(JobError.TOO_MANY_TASKS,
+      return new Division(0, Optional.of(new JobError(ErrorCodes.TOO_MANY_TASKS,
           "the Job divides into " + desired.size() + " tasks, more than " + JobSpec.MAX_TASKS)));
     }
     Set<String> present = existing.stream().map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
@@ -273,5 +274,11 @@ public class JobReconciler implements Reconciler<Job> {
         job.getMetadata().getName(), ttl);
     client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     return UpdateControl.noUpdate();
+  }
+
+  /** Stops the task creators (called when the operator stops; JOSDK has stopped reconciling by then). */
+  @Override
+  public void close() {
+    taskCreators.shutdownNow();
   }
 }

@@ -9,7 +9,7 @@ import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.status.Timestamps;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.job;
 
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
@@ -41,7 +42,7 @@ public final class JobValidator {
       return error("spec.tasks", "set tasks or secretSelector");
     }
     if (hasTasks && spec.getTasks().size() > JobSpec.MAX_TASKS) {
-      return Optional.of(new JobError(JobError.TOO_MANY_TASKS,
+      return Optional.of(new JobError(ErrorCodes.TOO_MANY_TASKS,
           "spec.tasks: at most " + JobSpec.MAX_TASKS + " tasks, got " + spec.getTasks().size()));
     }
     if (spec.getParallelism() != null && (spec.getParallelism() < 1 || spec.getParallelism() > 1000)) {

@@ -1,6 +1,7 @@
 package dev.spaceone.operator.jobtask;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.TaskState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,7 +23,7 @@ public final class Admission {
     int index = task.getSpec().getIndex();
     long finishedBelow = siblings.stream()
         .filter(t -> t.getSpec().getIndex() < index)
-        .filter(t -> TaskStatuses.state(t.getStatus()).isFinished())
+        .filter(t -> TaskState.of(t.getStatus()).isFinished())
         .count();
     return index - finishedBelow < parallelism;
   }
@@ -37,7 +38,7 @@ public final class Admission {
     List<JobTask> candidates = new ArrayList<>();
     long finishedBelow = 0;
     for (JobTask task : sorted) {
-      boolean finished = TaskStatuses.state(task.getStatus()).isFinished();
+      boolean finished = TaskState.of(task.getStatus()).isFinished();
       if (!finished && (task.getStatus() == null || task.getStatus().getAttempts() == 0)) {
         if (task.getSpec().getIndex() - finishedBelow >= parallelism) {
           break;

@@ -6,15 +6,15 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.event.EventRecorder;
-import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.runtime.OperatorMetrics;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.metrics.OperatorMetrics;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
-import dev.spaceone.operator.task.JobDivider;
+import dev.spaceone.operator.desired.JobDivider;
 import dev.spaceone.operator.api.Labels;
-import dev.spaceone.operator.task.TaskNames;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskNames;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -102,7 +102,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Optional<Job> job = context.getSecondaryResource(Job.class).filter(j -> JobDivider.isTaskOf(task, j));
     Map<Integer, Pod> pods = podsByAttempt(task, context.getSecondaryResources(Pod.class));
     JobTaskStatus status = task.getStatus();
-    if (TaskStatuses.state(status).isFinished()) {
+    if (TaskState.of(status).isFinished()) {
       pods.values().forEach(pod -> release(pod, context));
       job.ifPresent(j -> wakeSiblings(j, context));
       return UpdateControl.noUpdate();
@@ -123,7 +123,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Optional<Stop> stop = Stop.of(job.get(), now);
     // A finished attempt is recorded first, so the counts it collected are kept; a failed attempt already
     // recorded, waiting to be retried, is not retried.
-    boolean awaitingRetry = outcome.isPresent() && outcome.get().retryable() && TaskStatuses.recorded(status, podName);
+    boolean awaitingRetry = outcome.isPresent() && outcome.get().retryable() && TaskStatusTransitions.recorded(status, podName);
     if (stop.isPresent() && (outcome.isEmpty() || awaitingRetry)) {
       return stopTask(task, pods, outcome.isEmpty() ? pod : null, stop.get(), now, context);
     }
@@ -188,10 +188,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private UpdateControl<JobTask> follow(JobTask task, Pod pod, int attempt, Job job, Instant now) {
     JobTaskStatus status = task.getStatus();
     boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
-    boolean recorded = TaskStatuses.state(status) == TaskState.IN_PROGRESS
+    boolean recorded = TaskState.of(status) == TaskState.IN_PROGRESS
         && pod.getMetadata().getName().equals(status.getPodName());
     if (running && !recorded) {
-      if (statusRecorder.record(task, TaskStatuses.running(status, pod.getMetadata().getName(), attempt, now)) != null) {
+      if (statusRecorder.record(task, TaskStatusTransitions.running(status, pod.getMetadata().getName(), attempt, now)) != null) {
         events.normal(task, "Running", "Attempt " + attempt + ": pod " + pod.getMetadata().getName()
             + " runs the plugin");
       }
@@ -208,8 +208,8 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       // The backoff counts from when the attempt ended; when the pod cannot say (it was deleted), from when
       // its failure was recorded, which is the status' updatedAt on every later reconcile: a fixed instant.
       Instant failedAt = outcome.finishedAt();
-      if (!TaskStatuses.recorded(status, podName)) {
-        if (statusRecorder.record(task, TaskStatuses.attemptFailed(status, podName, attempt, outcome, now)) == null) {
+      if (!TaskStatusTransitions.recorded(status, podName)) {
+        if (statusRecorder.record(task, TaskStatusTransitions.attemptFailed(status, podName, attempt, outcome, now)) == null) {
           return UpdateControl.noUpdate();
         }
         events.warning(task, "AttemptFailed", "Attempt " + attempt + " failed (" + outcome.errorCode() + "): "
@@ -230,7 +230,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
       return start(task, job, attempt + 1, now, context);
     }
-    JobTaskStatus finished = TaskStatuses.finished(status, podName, attempt, outcome, now);
+    JobTaskStatus finished = TaskStatusTransitions.finished(status, podName, attempt, outcome, now);
     String reason = switch (outcome.state()) {
       case SUCCESS -> "Succeeded";
       case TIMEOUT -> "TimedOut";
@@ -255,7 +255,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         }
       }
     }
-    finish(task, TaskStatuses.stopped(task.getStatus(), stop.state(), stop.errorCode(), stop.message(), now),
+    finish(task, TaskStatusTransitions.stopped(task.getStatus(), stop.state(), stop.errorCode(), stop.message(), now),
         stop.reason(), stop.message(), pods, context);
     return UpdateControl.noUpdate();
   }

@@ -1,6 +1,6 @@
 package dev.spaceone.operator.jobtask;
 
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

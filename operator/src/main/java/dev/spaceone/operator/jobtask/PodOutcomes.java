@@ -1,11 +1,12 @@
 package dev.spaceone.operator.jobtask;
 
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.plugin.PluginResult;
 import dev.spaceone.operator.plugin.PluginResultParser;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -89,10 +90,10 @@ public final class PodOutcomes {
           finished));
     }
     PluginResult result = ((PluginResultParser.Valid) parsed).result();
-    if (result.failureCount() > 0) {
+    if (result.count(ResultCount.FAILURE) > 0) {
       TaskError first = result.errors().isEmpty() ? null : result.errors().get(0);
       String code = first != null && first.getErrorCode() != null ? first.getErrorCode() : ErrorCodes.COLLECT_FAILURE;
-      String message = "the plugin reported failure_count " + result.failureCount()
+      String message = "the plugin reported failure_count " + result.count(ResultCount.FAILURE)
           + (first != null && first.getMessage() != null ? ": " + first.getMessage() : "");
       return Optional.of(new AttemptOutcome(TaskState.FAILURE, false, result, code, message, finished));
     }

@@ -3,9 +3,12 @@ package dev.spaceone.operator.plugin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,6 @@ public final class PluginResultParser {
   public static final int MAX_RESULT_BYTES = 4096;
   /** How much of a broken result is kept in the status, for the plugin's author to see. */
   public static final int RAW_TEXT_LIMIT = 1024;
-  static final List<String> COUNT_FIELDS = List.of("created_count", "updated_count", "deleted_count",
-      "disconnected_count", "failure_count", "success_count", "total_count");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PluginResultParser() {
@@ -55,17 +56,17 @@ public final class PluginResultParser {
     if (root == null || !root.isObject()) {
       return new Invalid(ErrorCodes.RESULT_MALFORMED, "the result is not a JSON object: " + truncate(raw));
     }
-    long[] counts = new long[COUNT_FIELDS.size()];
-    for (int i = 0; i < counts.length; i++) {
-      JsonNode value = root.get(COUNT_FIELDS.get(i));
+    Map<ResultCount, Long> counts = new EnumMap<>(ResultCount.class);
+    for (ResultCount count : ResultCount.values()) {
+      JsonNode value = root.get(count.resultKey());
       if (value == null || value.isNull()) {
         continue;
       }
       if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
         return new Invalid(ErrorCodes.RESULT_INVALID,
-            COUNT_FIELDS.get(i) + " must be a non-negative integer: " + truncate(raw));
+            count.resultKey() + " must be a non-negative integer: " + truncate(raw));
       }
-      counts[i] = value.asLong();
+      counts.put(count, value.asLong());
     }
     JsonNode errorsNode = root.get("errors");
     List<TaskError> errors = new ArrayList<>();
@@ -90,8 +91,7 @@ public final class PluginResultParser {
         errors.add(error);
       }
     }
-    return new Valid(new PluginResult(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
-        errors));
+    return new Valid(new PluginResult(counts, errors));
   }
 
   public static String truncate(String raw) {

@@ -16,7 +16,7 @@ final class Discovery {
 
   /** {@code /api}: this server serves no legacy (core) group. */
   static ObjectNode apiVersions() {
-    ObjectNode n = Statuses.JSON.createObjectNode();
+    ObjectNode n = StatusResponses.JSON.createObjectNode();
     n.put("kind", "APIVersions");
     n.putArray("versions");
     n.putArray("serverAddressByClientCIDRs");
@@ -24,7 +24,7 @@ final class Discovery {
   }
 
   static ObjectNode apiGroupList() {
-    ObjectNode n = Statuses.JSON.createObjectNode();
+    ObjectNode n = StatusResponses.JSON.createObjectNode();
     n.put("kind", "APIGroupList");
     n.put("apiVersion", "v1");
     n.putArray("groups").add(groupBody());
@@ -32,7 +32,7 @@ final class Discovery {
   }
 
   static ObjectNode apiGroup() {
-    ObjectNode n = Statuses.JSON.createObjectNode();
+    ObjectNode n = StatusResponses.JSON.createObjectNode();
     n.put("kind", "APIGroup");
     n.put("apiVersion", "v1");
     n.setAll(groupBody());
@@ -40,9 +40,9 @@ final class Discovery {
   }
 
   private static ObjectNode groupBody() {
-    ObjectNode g = Statuses.JSON.createObjectNode();
+    ObjectNode g = StatusResponses.JSON.createObjectNode();
     g.put("name", QueryKind.GROUP);
-    ObjectNode version = Statuses.JSON.createObjectNode();
+    ObjectNode version = StatusResponses.JSON.createObjectNode();
     version.put("groupVersion", QueryKind.API_VERSION);
     version.put("version", QueryKind.VERSION);
     g.putArray("versions").add(version);
@@ -51,7 +51,7 @@ final class Discovery {
   }
 
   static ObjectNode apiResourceList() {
-    ObjectNode n = Statuses.JSON.createObjectNode();
+    ObjectNode n = StatusResponses.JSON.createObjectNode();
     n.put("kind", "APIResourceList");
     n.put("apiVersion", "v1");
     n.put("groupVersion", QueryKind.API_VERSION);
@@ -70,7 +70,7 @@ final class Discovery {
 
   /** {@code /openapi/v3}: the one group-version this server describes. */
   static ObjectNode openApiV3Root(ObjectNode groupDocument) {
-    ObjectNode n = Statuses.JSON.createObjectNode();
+    ObjectNode n = StatusResponses.JSON.createObjectNode();
     ObjectNode paths = n.putObject("paths");
     paths.putObject("apis/" + QueryKind.API_VERSION)
         .put("serverRelativeURL", OPENAPI_V3_GROUP_PATH + "?hash=" + hash(groupDocument));
@@ -79,7 +79,7 @@ final class Discovery {
 
   /** OpenAPI 3.0 of the three kinds: a POST per resource, namespaced and cluster-wide, and their schemas. */
   static ObjectNode openApiV3Group() {
-    ObjectNode doc = Statuses.JSON.createObjectNode();
+    ObjectNode doc = StatusResponses.JSON.createObjectNode();
     doc.put("openapi", "3.0.0");
     doc.putObject("info").put("title", "SpaceONE query API").put("version", QueryKind.VERSION);
     ObjectNode paths = doc.putObject("paths");
@@ -96,7 +96,7 @@ final class Discovery {
 
   /** Swagger 2.0 of the same: what kubectl reads (as protobuf, see {@link OpenApiV2Protobuf}) to validate. */
   static ObjectNode openApiV2() {
-    ObjectNode doc = Statuses.JSON.createObjectNode();
+    ObjectNode doc = StatusResponses.JSON.createObjectNode();
     doc.put("swagger", "2.0");
     doc.putObject("info").put("title", "SpaceONE query API").put("version", QueryKind.VERSION);
     ObjectNode paths = doc.putObject("paths");
@@ -112,7 +112,7 @@ final class Discovery {
   }
 
   private static ObjectNode pathV2(QueryKind k, String schemaName, boolean namespaced) {
-    ObjectNode p = Statuses.JSON.createObjectNode();
+    ObjectNode p = StatusResponses.JSON.createObjectNode();
     ArrayNode params = p.putArray("parameters");
     if (namespaced) {
       params.addObject().put("name", "namespace").put("in", "path").put("required", true).put("type", "string")
@@ -142,7 +142,7 @@ final class Discovery {
   }
 
   private static ObjectNode path(QueryKind k, String schemaName, boolean namespaced) {
-    ObjectNode p = Statuses.JSON.createObjectNode();
+    ObjectNode p = StatusResponses.JSON.createObjectNode();
     ArrayNode params = p.putArray("parameters");
     if (namespaced) {
       ObjectNode ns = params.addObject();
@@ -159,7 +159,7 @@ final class Discovery {
         + (namespaced ? " in the namespace" : " in any namespace"));
     post.put("operationId", "createQuerySpaceoneDevV1alpha1" + (namespaced ? "Namespaced" : "") + k.kind());
     post.putArray("tags").add("querySpaceoneDev_v1alpha1");
-    ObjectNode ref = Statuses.JSON.createObjectNode().put("$ref", "#/components/schemas/" + schemaName);
+    ObjectNode ref = StatusResponses.JSON.createObjectNode().put("$ref", "#/components/schemas/" + schemaName);
     ObjectNode body = post.putObject("requestBody");
     body.putObject("content").putObject("application/json").set("schema", ref.deepCopy());
     body.put("required", true);
@@ -175,7 +175,7 @@ final class Discovery {
   }
 
   private static ObjectNode schema(QueryKind k) {
-    ObjectNode s = Statuses.JSON.createObjectNode();
+    ObjectNode s = StatusResponses.JSON.createObjectNode();
     s.put("description", switch (k) {
       case SEARCH -> "SpaceONE list: spec.query is a Query (filter, filter_or, sort, page, only, count_only, keyword).";
       case STAT -> "SpaceONE stat: spec.query is a StatisticsQuery (distinct or aggregate, filter, page).";

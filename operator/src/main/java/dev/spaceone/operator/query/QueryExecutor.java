@@ -47,23 +47,23 @@ final class QueryExecutor {
       QueryBudget budget) throws QueryException {
     QueryEngine engine = RecordStore.JOBS.equals(resource) ? jobs : tasks;
     JsonNode q = query == null ? NullNode.getInstance() : query;
-    ObjectNode status = Statuses.JSON.createObjectNode();
+    ObjectNode status = StatusResponses.JSON.createObjectNode();
     switch (kind) {
       case SEARCH -> {
         SearchResult r = engine.search(records, q, budget);
-        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        status.set("results", StatusResponses.JSON.valueToTree(r.results()));
         status.put("totalCount", r.totalCount());
       }
       case STAT -> {
         StatResult r = engine.stat(records, q, budget);
-        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        status.set("results", StatusResponses.JSON.valueToTree(r.results()));
         if (r.totalCount() != null) {
           status.put("totalCount", r.totalCount());
         }
       }
       case ANALYSIS -> {
         AnalyzeResult r = engine.analyze(records, q, budget);
-        status.set("results", Statuses.JSON.valueToTree(r.results()));
+        status.set("results", StatusResponses.JSON.valueToTree(r.results()));
         if (r.more() != null) {
           status.put("more", r.more());
         }

@@ -8,12 +8,11 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.spaceone.operator.runtime.JdkHttpServers;
+import dev.spaceone.operator.http.JdkHttpServers;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.query.Authorizer.AccessRequest;
 import dev.spaceone.operator.query.Authorizer.Decision;
 import dev.spaceone.query.QueryException;
-import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -70,9 +69,7 @@ public final class QueryServer implements Closeable {
   private final RecordStore store;
   private final BooleanSupplier ready;
   private final List<Closeable> owned;
-  // Until the settings class lands the query limits come straight from the environment (QUERY_MAX_*).
-  private final QueryExecutor queries =
-      new QueryExecutor(Clock.systemUTC(), QueryLimits.fromEnvironment(System.getenv()));
+  private final QueryExecutor queries;
   private final ServingCertificate servingCertificate;
   private final ObjectNode openApiV3Group = Discovery.openApiV3Group();
   private final byte[] openApiV3Root = json(Discovery.openApiV3Root(openApiV3Group));
@@ -114,6 +111,7 @@ public final class QueryServer implements Closeable {
     this.store = store;
     this.ready = ready;
     this.owned = owned;
+    this.queries = new QueryExecutor(Clock.systemUTC(), config.limits());
     this.servingCertificate = new ServingCertificate(config.tlsDir());
     SSLContext ssl;
     try {
@@ -198,7 +196,7 @@ public final class QueryServer implements Closeable {
         response = route(exchange);
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-        response = Response.json(500, Statuses.internal("the query server failed; see its log"));
+        response = Response.json(500, StatusResponses.internal("the query server failed; see its log"));
       }
       send(exchange, response);
     } catch (IOException e) {
@@ -260,7 +258,7 @@ public final class QueryServer implements Closeable {
     Optional<UserInfo> authenticated = authenticator.authenticate(peerCertificates(exchange),
         exchange.getRequestHeaders());
     if (authenticated.isEmpty()) {
-      return Response.json(401, Statuses.unauthorized());
+      return Response.json(401, StatusResponses.unauthorized());
     }
     UserInfo user = authenticated.get();
     boolean get = "GET".equals(method) || "HEAD".equals(method);
@@ -273,11 +271,11 @@ public final class QueryServer implements Closeable {
       default -> Optional.empty();
     };
     if (document.isPresent()) {
-      return get ? Response.json(200, document.get()) : Response.json(405, Statuses.methodNotAllowed());
+      return get ? Response.json(200, document.get()) : Response.json(405, StatusResponses.methodNotAllowed());
     }
     if ("/openapi/v2".equals(path)) {
       if (!get) {
-        return Response.json(405, Statuses.methodNotAllowed());
+        return Response.json(405, StatusResponses.methodNotAllowed());
       }
       // As kube-apiserver: protobuf when asked for it (kubectl does), JSON otherwise.
       String accept = exchange.getRequestHeaders().getFirst("Accept");
@@ -288,10 +286,10 @@ public final class QueryServer implements Closeable {
     }
     if ("/openapi/v3".equals(path)) {
       return get ? new Response(200, JSON_TYPE, openApiV3Root, List.of(), false)
-          : Response.json(405, Statuses.methodNotAllowed());
+          : Response.json(405, StatusResponses.methodNotAllowed());
     }
     if (!path.startsWith(PREFIX + "/")) {
-      return Response.json(404, Statuses.notFound());
+      return Response.json(404, StatusResponses.notFound());
     }
     String[] parts = path.substring(PREFIX.length() + 1).split("/", -1);
     String namespace;
@@ -303,15 +301,15 @@ public final class QueryServer implements Closeable {
       namespace = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
       plural = parts[2];
     } else {
-      return Response.json(404, Statuses.notFound());
+      return Response.json(404, StatusResponses.notFound());
     }
     Optional<QueryKind> kind = QueryKind.byPlural(plural);
     if (kind.isEmpty() || (namespace != null && namespace.isEmpty())) {
-      return Response.json(404, Statuses.notFound());
+      return Response.json(404, StatusResponses.notFound());
     }
     if (!"POST".equals(method) || parts.length == 4) {
       // Only create exists; a named object (parts.length == 4) is never stored.
-      return Response.json(405, Statuses.methodNotAllowed());
+      return Response.json(405, StatusResponses.methodNotAllowed());
     }
     return query(exchange, user, kind.get(), namespace);
   }
@@ -319,51 +317,51 @@ public final class QueryServer implements Closeable {
   private Response query(HttpExchange exchange, UserInfo user, QueryKind kind, String namespace) {
     Decision create = authorizer.authorize(user, new AccessRequest("create", QueryKind.GROUP, kind.plural(), namespace));
     if (!create.allowed()) {
-      return Response.json(403, Statuses.forbidden(user.name(), "create", kind.plural(), QueryKind.GROUP, namespace,
+      return Response.json(403, StatusResponses.forbidden(user.name(), "create", kind.plural(), QueryKind.GROUP, namespace,
           create.reason()));
     }
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     if (contentType != null && !contentType.toLowerCase().contains("json")) {
-      return Response.json(415, Statuses.unsupportedMediaType(contentType));
+      return Response.json(415, StatusResponses.unsupportedMediaType(contentType));
     }
     byte[] body;
     try {
       body = readBody(exchange, config.maxBodyBytes());
     } catch (TooLarge e) {
-      return new Response(413, JSON_TYPE, json(Statuses.tooLarge(config.maxBodyBytes())), List.of(), true);
+      return new Response(413, JSON_TYPE, json(StatusResponses.tooLarge(config.maxBodyBytes())), List.of(), true);
     } catch (IOException e) {
-      return Response.json(400, Statuses.badRequest("cannot read the request body: " + e.getMessage()));
+      return Response.json(400, StatusResponses.badRequest("cannot read the request body: " + e.getMessage()));
     }
     JsonNode tree;
     try {
-      tree = Statuses.JSON.readTree(body);
+      tree = StatusResponses.JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      return Response.json(400, Statuses.badRequest("the request body is not JSON: " + e.getOriginalMessage()));
+      return Response.json(400, StatusResponses.badRequest("the request body is not JSON: " + e.getOriginalMessage()));
     } catch (IOException e) {
-      return Response.json(400, Statuses.badRequest("the request body is not JSON"));
+      return Response.json(400, StatusResponses.badRequest("the request body is not JSON"));
     }
     if (tree == null || !tree.isObject()) {
-      return Response.json(400, Statuses.badRequest("the request body must be a JSON object"));
+      return Response.json(400, StatusResponses.badRequest("the request body must be a JSON object"));
     }
     ObjectNode object = (ObjectNode) tree;
     String apiVersion = object.path("apiVersion").asText(QueryKind.API_VERSION);
     if (!QueryKind.API_VERSION.equals(apiVersion)) {
-      return Response.json(400, Statuses.badRequest("the API version in the data (" + apiVersion
+      return Response.json(400, StatusResponses.badRequest("the API version in the data (" + apiVersion
           + ") does not match the expected API version (" + QueryKind.API_VERSION + ")"));
     }
     String objectKind = object.path("kind").asText(kind.kind());
     if (!kind.kind().equals(objectKind)) {
-      return Response.json(400, Statuses.badRequest("the kind in the data (" + objectKind
+      return Response.json(400, StatusResponses.badRequest("the kind in the data (" + objectKind
           + ") does not match the expected kind (" + kind.kind() + ")"));
     }
     JsonNode metadata = object.path("metadata");
     if (!metadata.isMissingNode() && !metadata.isObject() && !metadata.isNull()) {
-      return Response.json(400, Statuses.badRequest("metadata must be an object"));
+      return Response.json(400, StatusResponses.badRequest("metadata must be an object"));
     }
     String name = metadata.path("name").asText("");
     String objectNamespace = metadata.path("namespace").asText("");
     if (namespace != null && !objectNamespace.isEmpty() && !objectNamespace.equals(namespace)) {
-      return Response.json(400, Statuses.badRequest(
+      return Response.json(400, StatusResponses.badRequest(
           "the namespace of the provided object does not match the namespace sent on the request"));
     }
     List<String> unknown = unknownFields(object);
@@ -372,7 +370,7 @@ public final class QueryServer implements Closeable {
       String directive = queryParameter(exchange, "fieldValidation").orElse("Strict");
       List<String> messages = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
       if (directive.equalsIgnoreCase("Strict")) {
-        return Response.json(400, Statuses.badRequest(kind.kind() + " in version \"" + QueryKind.VERSION
+        return Response.json(400, StatusResponses.badRequest(kind.kind() + " in version \"" + QueryKind.VERSION
             + "\" cannot be handled as a " + kind.kind() + ": strict decoding error: " + String.join(", ", messages)));
       }
       if (directive.equalsIgnoreCase("Warn")) {
@@ -381,15 +379,15 @@ public final class QueryServer implements Closeable {
     }
     JsonNode spec = object.path("spec");
     if (!spec.isObject()) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec", "Required value"));
+      return Response.json(422, StatusResponses.invalid(kind, name, "FieldValueRequired", "spec", "Required value"));
     }
     JsonNode resourceNode = spec.path("resource");
     if (resourceNode.isMissingNode() || resourceNode.isNull() || resourceNode.asText().isEmpty()) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec.resource", "Required value"));
+      return Response.json(422, StatusResponses.invalid(kind, name, "FieldValueRequired", "spec.resource", "Required value"));
     }
     String resource = resourceNode.asText();
     if (!resourceNode.isTextual() || !(resource.equals(RecordStore.JOBS) || resource.equals(RecordStore.JOBTASKS))) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueNotSupported", "spec.resource",
+      return Response.json(422, StatusResponses.invalid(kind, name, "FieldValueNotSupported", "spec.resource",
           "Unsupported value: " + resourceNode + ": supported values: \"jobs\", \"jobtasks\""));
     }
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
@@ -399,16 +397,16 @@ public final class QueryServer implements Closeable {
           queries.budget());
     } catch (QueryException e) {
       return switch (e.kind()) {
-        case DEADLINE -> Response.json(504, Statuses.timeout(e.reason()));
-        case CANCELLED -> Response.json(503, Statuses.failure(503, "ServiceUnavailable", e.reason(), null));
-        default -> Response.json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
+        case DEADLINE -> Response.json(504, StatusResponses.timeout(e.reason()));
+        case CANCELLED -> Response.json(503, StatusResponses.failure(503, "ServiceUnavailable", e.reason(), null));
+        default -> Response.json(422, StatusResponses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
             "Invalid value: " + e.reason()));
       };
     }
-    ObjectNode answer = Statuses.JSON.createObjectNode();
+    ObjectNode answer = StatusResponses.JSON.createObjectNode();
     answer.put("apiVersion", QueryKind.API_VERSION);
     answer.put("kind", kind.kind());
-    ObjectNode meta = metadata.isObject() ? ((ObjectNode) metadata).deepCopy() : Statuses.JSON.createObjectNode();
+    ObjectNode meta = metadata.isObject() ? ((ObjectNode) metadata).deepCopy() : StatusResponses.JSON.createObjectNode();
     if (namespace != null) {
       meta.put("namespace", namespace);
     }
@@ -533,7 +531,7 @@ public final class QueryServer implements Closeable {
 
   private static byte[] json(JsonNode node) {
     try {
-      return Statuses.JSON.writeValueAsBytes(node);
+      return StatusResponses.JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

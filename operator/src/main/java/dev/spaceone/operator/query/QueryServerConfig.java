@@ -1,10 +1,11 @@
 package dev.spaceone.operator.query;
 
+import dev.spaceone.query.QueryLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Settings of the query API server.
+ * Settings of the query API server (in a cluster from {@code Settings.fromEnvironment}).
  *
  * @param bindAddress address to listen on, e.g. {@code 0.0.0.0}
  * @param port HTTPS port; 0 picks a free one (see {@link QueryServer#port()})
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param sarCacheSize most SubjectAccessReview answers kept
  * @param maxBodyBytes largest request body accepted; larger is a 413
  * @param threads request threads
+ * @param limits what one query may ask and use (conditions, rows, bytes, time, memory)
  */
 public record QueryServerConfig(
     String bindAddress,
@@ -25,7 +27,8 @@ public record QueryServerConfig(
     Duration sarCacheTtl,
     int sarCacheSize,
     long maxBodyBytes,
-    int threads) {
+    int threads,
+    QueryLimits limits) {
 
   public static final int DEFAULT_PORT = 6443;
   public static final Path DEFAULT_TLS_DIR = Path.of("/etc/spaceone/query-tls");
@@ -34,41 +37,27 @@ public record QueryServerConfig(
   /** Port 6443 on all addresses, TLS from /etc/spaceone/query-tls, kube-system/extension-apiserver-authentication. */
   public static QueryServerConfig defaults() {
     return new QueryServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_TLS_DIR, "kube-system",
-        "extension-apiserver-authentication", Duration.ofSeconds(10), 10_000, DEFAULT_MAX_BODY_BYTES, 8);
+        "extension-apiserver-authentication", Duration.ofSeconds(10), 10_000, DEFAULT_MAX_BODY_BYTES, 8,
+        QueryLimits.defaults());
   }
 
   public QueryServerConfig withBindAddress(String value) {
     return new QueryServerConfig(value, port, tlsDir, authenticationConfigMapNamespace, authenticationConfigMapName,
-        sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
+        sarCacheTtl, sarCacheSize, maxBodyBytes, threads, limits);
   }
 
   public QueryServerConfig withPort(int value) {
     return new QueryServerConfig(bindAddress, value, tlsDir, authenticationConfigMapNamespace,
-        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads, limits);
   }
 
   public QueryServerConfig withTlsDir(Path value) {
     return new QueryServerConfig(bindAddress, port, value, authenticationConfigMapNamespace,
-        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads);
-  }
-
-  public QueryServerConfig withAuthenticationConfigMap(String namespace, String name) {
-    return new QueryServerConfig(bindAddress, port, tlsDir, namespace, name, sarCacheTtl, sarCacheSize,
-        maxBodyBytes, threads);
-  }
-
-  public QueryServerConfig withSarCacheTtl(Duration value) {
-    return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
-        authenticationConfigMapName, value, sarCacheSize, maxBodyBytes, threads);
-  }
-
-  public QueryServerConfig withMaxBodyBytes(long value) {
-    return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
-        authenticationConfigMapName, sarCacheTtl, sarCacheSize, value, threads);
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, threads, limits);
   }
 
   public QueryServerConfig withThreads(int value) {
     return new QueryServerConfig(bindAddress, port, tlsDir, authenticationConfigMapNamespace,
-        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, value);
+        authenticationConfigMapName, sarCacheTtl, sarCacheSize, maxBodyBytes, value, limits);
   }
 }

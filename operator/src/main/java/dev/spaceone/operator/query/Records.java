@@ -8,6 +8,7 @@ import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -135,13 +136,9 @@ public final class Records {
   }
 
   private static void counts(Map<String, Object> r, ResultCounts c) {
-    r.put("created_count", c == null ? 0L : c.getCreatedCount());
-    r.put("updated_count", c == null ? 0L : c.getUpdatedCount());
-    r.put("deleted_count", c == null ? 0L : c.getDeletedCount());
-    r.put("disconnected_count", c == null ? 0L : c.getDisconnectedCount());
-    r.put("failure_count", c == null ? 0L : c.getFailureCount());
-    r.put("success_count", c == null ? 0L : c.getSuccessCount());
-    r.put("total_count", c == null ? 0L : c.getTotalCount());
+    for (ResultCount count : ResultCount.values()) {
+      r.put(count.resultKey(), count.get(c));
+    }
   }
 
   private static Map<String, Object> changed(Changed c) {

@@ -2,6 +2,7 @@ package dev.spaceone.operator.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.spaceone.operator.http.JdkHttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,8 +3,10 @@ package dev.spaceone.operator.runtime;
 import dev.spaceone.operator.event.EventRecorder;
 import dev.spaceone.operator.job.JobReconciler;
 import dev.spaceone.operator.jobtask.JobTaskReconciler;
+import dev.spaceone.operator.metrics.OperatorMetrics;
 import dev.spaceone.operator.query.RecordFeed;
 import dev.spaceone.operator.query.RecordStore;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -15,8 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,15 +30,16 @@ import org.slf4j.LoggerFactory;
 public final class SpaceOneOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpaceOneOperator.class);
   private final Operator operator;
+  private final JobReconciler jobReconciler;
   private final JobTaskReconciler jobTaskReconciler;
   private final PrometheusMeterRegistry registry;
   private final ManagementServer management;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RecordStore records;
 
-  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings, RecordStore records) {
+  private SpaceOneOperator(KubernetesClient client, OperatorSettings settings, RecordStore records, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    String identity = hostName();
+    String identity = settings.identity();
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -64,11 +65,11 @@ public final class SpaceOneOperator implements AutoCloseable {
       }
     });
     StatusRecorder statusRecorder = new StatusRecorder(client);
-    EventRecorder events = new EventRecorder(client, identity);
+    EventRecorder events = new EventRecorder(client, identity, clock);
     OperatorMetrics metrics = new OperatorMetrics(registry);
-    Clock clock = Clock.systemUTC();
     jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock);
-    operator.register(new JobReconciler(settings, statusRecorder, events, clock), o -> {
+    jobReconciler = new JobReconciler(settings, statusRecorder, events, clock);
+    operator.register(jobReconciler, o -> {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
@@ -92,7 +93,12 @@ public final class SpaceOneOperator implements AutoCloseable {
 
   /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
   public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
-    SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore());
+    return start(client, settings, Clock.systemUTC());
+  }
+
+  /** As {@link #start(KubernetesClient, OperatorSettings)}, with the clock every timestamp and deadline reads. */
+  public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore(), clock);
     running.operator.start();
     LOG.info("operator started; watching {}", settings.watchNamespaces().isEmpty() ? "all namespaces"
         : settings.watchNamespaces());
@@ -117,22 +123,11 @@ public final class SpaceOneOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    jobReconciler.close();
     jobTaskReconciler.close();
     if (management != null) {
       management.close();
     }
     LOG.info("operator stopped");
-  }
-
-  private static String hostName() {
-    String pod = System.getenv("HOSTNAME");
-    if (pod != null && !pod.isBlank()) {
-      return pod;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "spaceone-job-operator";
-    }
   }
 }

@@ -2,7 +2,8 @@ package dev.spaceone.operator.bench;
 
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
+import dev.spaceone.operator.settings.Settings;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
@@ -27,8 +28,8 @@ public final class FanoutBenchmark {
   static final int PARALLELISM = Integer.getInteger("bench.parallelism", 50);
 
   public static void main(String[] args) {
-    OperatorSettings production = OperatorSettings.fromEnvironment(Map.of("LEADER_ELECTION", "false",
-        "MANAGEMENT_PORT", "-1"));
+    OperatorSettings production = Settings.fromEnvironment(Map.of("LEADER_ELECTION", "false",
+        "MANAGEMENT_PORT", "-1")).operator();
     StringBuilder yaml = new StringBuilder("""
         apiVersion: spaceone.dev/v1alpha1
         kind: Job

@@ -14,7 +14,7 @@ import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.query.RecordStore;
 import dev.spaceone.operator.query.ServerFixture;
-import dev.spaceone.operator.query.TestPki;
+import dev.spaceone.testkit.Pki;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -60,11 +60,11 @@ public final class QueryBenchmark {
     tasks.forEach(store::putTask);
 
     Path dir = Files.createTempDirectory("query-bench");
-    TestPki.Issued servingCa = TestPki.ca("serving-ca");
-    TestPki.Issued clientCa = TestPki.ca("client-ca");
+    Pki.Issued servingCa = Pki.ca("serving-ca");
+    Pki.Issued clientCa = Pki.ca("client-ca");
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    TestPki.server(servingCa, "query").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
-    TestPki.Issued user = TestPki.client(clientCa, "bench", "bench");
+    Pki.server(servingCa, "query").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+    Pki.Issued user = Pki.client(clientCa, "bench", "bench");
     AuthenticationConfig auth = new AuthenticationConfig(List.of(), List.of(), List.of(), List.of(), List.of(),
         List.of(clientCa.certificate()));
     QueryServerConfig config = QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0)

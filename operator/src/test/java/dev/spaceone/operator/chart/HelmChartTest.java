@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.spaceone.operator.settings.Settings;
 import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.Container;
@@ -129,7 +130,7 @@ class HelmChartTest {
             mode: secret
             secretName: corp-query-tls
             caBundle: |
-        %s""".formatted(TestPki.CA_PEM.indent(6));
+        %s""".formatted(FixedCertificates.CA_PEM.indent(6));
   }
 
   @Test
@@ -260,15 +261,23 @@ class HelmChartTest {
     for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
       assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());
     }
-    assertEquals(Map.of(
-        "POD_NAMESPACE", "fieldRef:metadata.namespace",
-        "WATCH_NAMESPACES", "",
-        "LEADER_ELECTION", "true",
-        "LEADER_ELECTION_NAMESPACE", NAMESPACE,
-        "LOG_LEVEL", "info",
-        "MANAGEMENT_PORT", "8080",
-        "QUERY_PORT", "8443",
-        "QUERY_TLS_DIR", TLS_DIR), env);
+    assertEquals(Map.ofEntries(
+        Map.entry("POD_NAMESPACE", "fieldRef:metadata.namespace"),
+        Map.entry("WATCH_NAMESPACES", ""),
+        Map.entry("LEADER_ELECTION", "true"),
+        Map.entry("LEADER_ELECTION_NAMESPACE", NAMESPACE),
+        Map.entry("LOG_LEVEL", "info"),
+        Map.entry("MANAGEMENT_PORT", "8080"),
+        Map.entry("JOB_STATUS_INTERVAL_MS", "1000"),
+        Map.entry("TASK_RETRY_BACKOFF_SECONDS", "10"),
+        Map.entry("TASK_RETRY_BACKOFF_LIMIT_SECONDS", "360"),
+        Map.entry("RECONCILE_THREADS", "50"),
+        Map.entry("QUERY_PORT", "8443"),
+        Map.entry("QUERY_TLS_DIR", TLS_DIR),
+        Map.entry("QUERY_THREADS", "8"),
+        Map.entry("QUERY_MAX_BODY_BYTES", "1048576"),
+        Map.entry("QUERY_SAR_CACHE_TTL_SECONDS", "10"),
+        Map.entry("QUERY_SAR_CACHE_SIZE", "10000")), env);
 
     Map<String, Integer> ports = c.getPorts().stream()
         .collect(Collectors.toMap(p -> p.getName(), p -> p.getContainerPort()));
@@ -301,6 +310,49 @@ class HelmChartTest {
     assertTrue(deployment.getSpec().getTemplate().getMetadata().getAnnotations()
         .get("checksum/query-tls").matches("[0-9a-f]{64}"));
     assertNull(deployment.getSpec().getStrategy(), "the default rolling update, with leader election");
+  }
+
+  /** Every variable the operator reads is set by the chart (HOSTNAME is the pod's name, set by Kubernetes). */
+  @Test
+  void everyVariableTheOperatorReadsIsSetFromValues() {
+    Set<String> set = env(container(one(renderAndParse(""), Deployment.class, FULLNAME))).keySet();
+    List<String> missing = Settings.variables().stream()
+        .filter(v -> !v.equals("HOSTNAME") && !set.contains(v)).toList();
+    assertEquals(List.of(), missing, "read by Settings.fromEnvironment but not set by the chart");
+  }
+
+  /** The chart's defaults are the operator's own: installing with no values runs as the README says. */
+  @Test
+  void theChartsDefaultsAreTheOperatorsDefaults() {
+    Map<String, String> rendered = new HashMap<>(env(container(one(renderAndParse(""), Deployment.class,
+        FULLNAME))));
+    rendered.put("POD_NAMESPACE", NAMESPACE);
+    rendered.put("HOSTNAME", "sjo-0");
+    Settings fromChart = Settings.fromEnvironment(rendered);
+    // What the chart chooses on purpose: the Lease's namespace, the query API's port and certificate.
+    Settings fromCode = Settings.fromEnvironment(Map.of("POD_NAMESPACE", NAMESPACE, "HOSTNAME", "sjo-0",
+        "QUERY_PORT", "8443"));
+    assertEquals(fromCode, fromChart);
+  }
+
+  @Test
+  void tuningValuesAndExtraEnvReachTheOperator() {
+    Map<String, String> env = env(container(one(renderAndParse("""
+        jobStatusIntervalMs: 250
+        taskRetry: {backoffSeconds: 3, backoffLimitSeconds: 60}
+        reconcileThreads: 8
+        queryApi: {threads: 2, maxBodyBytes: 4096, sarCacheTtlSeconds: 1, sarCacheSize: 5}
+        extraEnv:
+          - {name: JAVA_TOOL_OPTIONS, value: "-Xmx300m"}
+          - name: FROM_SECRET
+            valueFrom: {secretKeyRef: {name: s, key: k}}
+        """), Deployment.class, FULLNAME)));
+    assertEquals(List.of("250", "3", "60", "8", "2", "4096", "1", "5", "-Xmx300m"), List.of(
+        env.get("JOB_STATUS_INTERVAL_MS"), env.get("TASK_RETRY_BACKOFF_SECONDS"),
+        env.get("TASK_RETRY_BACKOFF_LIMIT_SECONDS"), env.get("RECONCILE_THREADS"), env.get("QUERY_THREADS"),
+        env.get("QUERY_MAX_BODY_BYTES"), env.get("QUERY_SAR_CACHE_TTL_SECONDS"), env.get("QUERY_SAR_CACHE_SIZE"),
+        env.get("JAVA_TOOL_OPTIONS")));
+    assertTrue(env.containsKey("FROM_SECRET"));
   }
 
   @Test
@@ -401,8 +453,8 @@ class HelmChartTest {
     String values = "queryApi: {certificate: {secretName: upgraded-tls}}\n";
     Secret existing = new SecretBuilder().withNewMetadata().withName("upgraded-tls").withNamespace(NAMESPACE)
         .endMetadata().withType("kubernetes.io/tls")
-        .addToData("tls.crt", b64(TestPki.SERVING_PEM)).addToData("tls.key", b64("-----BEGIN RSA PRIVATE KEY-----"))
-        .addToData("ca.crt", b64(TestPki.CA_PEM)).build();
+        .addToData("tls.crt", b64(FixedCertificates.SERVING_PEM)).addToData("tls.key", b64("-----BEGIN RSA PRIVATE KEY-----"))
+        .addToData("ca.crt", b64(FixedCertificates.CA_PEM)).build();
     EXISTING_SECRETS.put(NAMESPACE + "/upgraded-tls", existing);
     try {
       API_REQUESTS.clear();
@@ -420,7 +472,7 @@ class HelmChartTest {
     }
     // Without the Secret the chart generates one.
     List<HasMetadata> fresh = renderAndParse(values);
-    assertNotEquals(b64(TestPki.CA_PEM), one(fresh, Secret.class, "upgraded-tls").getData().get("ca.crt"));
+    assertNotEquals(b64(FixedCertificates.CA_PEM), one(fresh, Secret.class, "upgraded-tls").getData().get("ca.crt"));
   }
 
   @Test
@@ -431,12 +483,12 @@ class HelmChartTest {
     Deployment deployment = one(resources, Deployment.class, FULLNAME);
     assertEquals("corp-query-tls", deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
         .filter(v -> v.getName().equals("query-tls")).findFirst().orElseThrow().getSecret().getSecretName());
-    assertEquals(b64(TestPki.CA_PEM.strip()),
+    assertEquals(b64(FixedCertificates.CA_PEM.strip()),
         one(resources, APIService.class, "v1alpha1.query.spaceone.dev").getSpec().getCaBundle());
     // Already base64-encoded works as well.
     String encoded = "queryApi: {certificate: {mode: secret, secretName: corp-query-tls, caBundle: "
-        + b64(TestPki.CA_PEM) + "}}\n";
-    assertEquals(b64(TestPki.CA_PEM),
+        + b64(FixedCertificates.CA_PEM) + "}}\n";
+    assertEquals(b64(FixedCertificates.CA_PEM),
         one(renderAndParse(encoded), APIService.class, "v1alpha1.query.spaceone.dev").getSpec().getCaBundle());
   }
 
@@ -633,7 +685,8 @@ class HelmChartTest {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : c.getEnv()) {
       String value = e.getValueFrom() == null ? e.getValue()
-          : "fieldRef:" + e.getValueFrom().getFieldRef().getFieldPath();
+          : e.getValueFrom().getFieldRef() != null ? "fieldRef:" + e.getValueFrom().getFieldRef().getFieldPath()
+          : "valueFrom";
       assertNull(env.put(e.getName(), value == null ? "" : value), "duplicate env " + e.getName());
     }
     return env;

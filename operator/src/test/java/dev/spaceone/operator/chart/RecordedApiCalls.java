@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.jobtask.PodFinalizers;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.api.Labels;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import dev.spaceone.operator.testing.ApiCall;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
@@ -19,8 +19,10 @@ import dev.spaceone.operator.query.Authorizer;
 import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.query.SubjectAccessReviewAuthorizer;
-import dev.spaceone.operator.query.TestPki;
+import dev.spaceone.testkit.Pki;
 import dev.spaceone.operator.query.UserInfo;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,8 +99,8 @@ final class RecordedApiCalls {
   }
 
   private static Set<ApiCall> measure() throws IOException {
-    OperatorSettings settings = new OperatorSettings(Set.of(), true, LEASE_NAMESPACE, Duration.ofMillis(200),
-        Duration.ofMillis(100), Duration.ofSeconds(1), 4, -1);
+    OperatorSettings settings = OperatorSettings.forTests().withLeaderElection(LEASE_NAMESPACE)
+        .withRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     try (OperatorHarness harness = new OperatorHarness(settings, RecordedApiCalls::plugin)) {
       harness.cluster.createNamespace(LEASE_NAMESPACE);
       KubernetesClient admin = harness.client;
@@ -132,8 +134,7 @@ final class RecordedApiCalls {
           """);
       await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.tasks("slow").stream()
           .anyMatch(t -> t.getStatus() != null && t.getStatus().getPodName() != null));
-      admin.resources(Job.class).inNamespace(OperatorHarness.NAMESPACE).withName("slow")
-          .edit(j -> { j.getSpec().setCancel(true); return j; });
+      harness.patchJob("slow", "{\"spec\":{\"cancel\":true}}");
       harness.awaitJob("slow", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.CANCELED);
 
       KubernetesClient operatorClient = harness.cluster.client(MockCluster.OPERATOR_AGENT);
@@ -143,7 +144,7 @@ final class RecordedApiCalls {
           .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec()
           .build()).create();
       admin.pods().inNamespace(OperatorHarness.NAMESPACE).withName("held")
-          .edit(p -> { p.getMetadata().getLabels().put("touched", "yes"); return p; });
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
       PodFinalizers.release(operatorClient, held);
       // A pod whose task is gone, deleted while it holds the finalizer: the operator releases it.
       admin.pods().inNamespace(OperatorHarness.NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
@@ -158,7 +159,7 @@ final class RecordedApiCalls {
           .until(() -> admin.pods().inNamespace(OperatorHarness.NAMESPACE).withName("orphan-0-1").get() == null);
       // The query API: it reads the front-proxy settings in kube-system and authorizes with reviews.
       Path tls = Files.createTempDirectory("query-tls");
-      TestPki.server(TestPki.ca("test-ca"), "localhost").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+      Pki.server(Pki.ca("test-ca"), "localhost").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
       try (QueryServer query = QueryServer.start(QueryServerConfig.defaults().withPort(0).withTlsDir(tls),
           operatorClient, harness.operator().records());
            SubjectAccessReviewAuthorizer reviews = new SubjectAccessReviewAuthorizer(operatorClient,

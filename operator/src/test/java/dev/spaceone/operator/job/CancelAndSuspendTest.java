@@ -9,11 +9,10 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.time.Duration;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +28,6 @@ class CancelAndSuspendTest {
   @AfterEach
   void stop() {
     harness.close();
-  }
-
-  private void editSpec(String name, Consumer<Job> change) {
-    harness.client.resources(Job.class).inNamespace(OperatorHarness.NAMESPACE).withName(name).edit(job -> {
-      change.accept(job);
-      return job;
-    });
   }
 
   private static boolean is(JobTask task, TaskState state) {
@@ -66,7 +58,7 @@ class CancelAndSuspendTest {
     assertTrue(is(harness.task("cancel-me-1"), TaskState.SUCCESS));
     assertNull(harness.pod("cancel-me-4-1"), "parallelism 2 holds the fifth task back");
 
-    editSpec("cancel-me", job -> job.getSpec().setCancel(true));
+    harness.patchJob("cancel-me", "{\"spec\":{\"cancel\":true}}");
 
     Job job = harness.awaitJob("cancel-me", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.CANCELED);
     assertEquals(12, job.getStatus().getCreatedCount(), "counts already collected are kept");
@@ -113,7 +105,7 @@ class CancelAndSuspendTest {
         .until(() -> harness.pods("paused").isEmpty());
     assertTrue(harness.eventReasons("Job", "paused").contains("Suspended"));
 
-    editSpec("paused", job -> job.getSpec().setSuspend(false));
+    harness.patchJob("paused", "{\"spec\":{\"suspend\":false}}");
 
     Job job = harness.awaitJob("paused", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
     assertEquals(5, job.getStatus().getCreatedCount());

@@ -3,6 +3,7 @@ package dev.spaceone.operator.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.status.Conditions;
@@ -39,23 +40,23 @@ class InvalidJobTest {
 
   static Stream<Arguments> invalidJobs() {
     return Stream.of(
-        Arguments.of("missing-image", "plugin: {}\ntasks:\n  - {}\n", JobError.INVALID_PARAMETER, "spec.plugin.image"),
-        Arguments.of("no-tasks", "plugin:\n  image: c:1\n", JobError.INVALID_PARAMETER, "spec.tasks"),
+        Arguments.of("missing-image", "plugin: {}\ntasks:\n  - {}\n", ErrorCodes.INVALID_PARAMETER, "spec.plugin.image"),
+        Arguments.of("no-tasks", "plugin:\n  image: c:1\n", ErrorCodes.INVALID_PARAMETER, "spec.tasks"),
         Arguments.of("parallelism-zero", "parallelism: 0\nplugin:\n  image: c:1\ntasks:\n  - {}\n",
-            JobError.INVALID_PARAMETER, "spec.parallelism"),
+            ErrorCodes.INVALID_PARAMETER, "spec.parallelism"),
         Arguments.of("bad-month", "plugin:\n  image: c:1\ntasks:\n  - changed: {start: \"2024-13\"}\n",
-            JobError.INVALID_PARAMETER, "spec.tasks[0].changed.start"),
+            ErrorCodes.INVALID_PARAMETER, "spec.tasks[0].changed.start"),
         Arguments.of("start-after-end",
             "plugin:\n  image: c:1\ntasks:\n  - changed: {start: \"2024-05\", end: \"2024-02\"}\n",
-            JobError.INVALID_PARAMETER, "spec.tasks[0].changed"),
+            ErrorCodes.INVALID_PARAMETER, "spec.tasks[0].changed"),
         Arguments.of("missing-secret", "plugin:\n  image: c:1\ntasks:\n  - {}\n  - secretRef: {name: nowhere}\n",
-            JobError.SECRET_NOT_FOUND, "spec.tasks[1].secretRef.name"),
+            ErrorCodes.SECRET_NOT_FOUND, "spec.tasks[1].secretRef.name"),
         Arguments.of("cost-no-datasource", "service: cost-analysis\nplugin:\n  image: c:1\ntasks:\n  - {}\n",
-            JobError.INVALID_PARAMETER, "spec.dataSourceId"),
+            ErrorCodes.INVALID_PARAMETER, "spec.dataSourceId"),
         Arguments.of("workspace-no-id", "resourceGroup: WORKSPACE\nplugin:\n  image: c:1\ntasks:\n  - {}\n",
-            JobError.INVALID_PARAMETER, "spec.workspaceId"),
+            ErrorCodes.INVALID_PARAMETER, "spec.workspaceId"),
         Arguments.of("backoff-eleven", "backoffLimitPerTask: 11\nplugin:\n  image: c:1\ntasks:\n  - {}\n",
-            JobError.INVALID_PARAMETER, "spec.backoffLimitPerTask"));
+            ErrorCodes.INVALID_PARAMETER, "spec.backoffLimitPerTask"));
   }
 
   @ParameterizedTest(name = "{0}")

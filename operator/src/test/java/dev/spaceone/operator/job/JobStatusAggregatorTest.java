@@ -14,7 +14,7 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -242,7 +242,7 @@ class JobStatusAggregatorTest {
     Job job = job("inventory", "");
     JobStatus status = JobStatusAggregator.error(job, JobError.invalid("spec.parallelism", "must be positive"), T0);
     assertEquals(JobState.ERROR, status.getStatus());
-    assertEquals(JobError.INVALID_PARAMETER, status.getErrorCode());
+    assertEquals(ErrorCodes.INVALID_PARAMETER, status.getErrorCode());
     assertEquals("spec.parallelism: must be positive", status.getErrorMessage());
     Condition failed = condition(status, Conditions.FAILED);
     assertEquals("True", failed.getStatus());

@@ -3,6 +3,7 @@ package dev.spaceone.operator.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Optional;
@@ -50,38 +51,38 @@ class JobValidatorTest {
   static Stream<Arguments> invalidJobs() {
     return Stream.of(
         Arguments.of("missing image", withSpec("plugin: {}\ntasks:\n  - options: {}\n"),
-            JobError.INVALID_PARAMETER, "spec.plugin.image"),
+            ErrorCodes.INVALID_PARAMETER, "spec.plugin.image"),
         Arguments.of("blank image", withSpec("plugin:\n  image: \" \"\ntasks:\n  - options: {}\n"),
-            JobError.INVALID_PARAMETER, "spec.plugin.image"),
+            ErrorCodes.INVALID_PARAMETER, "spec.plugin.image"),
         Arguments.of("neither tasks nor selector", withSpec("plugin:\n  image: collector:1\n"),
-            JobError.INVALID_PARAMETER, "spec.tasks"),
+            ErrorCodes.INVALID_PARAMETER, "spec.tasks"),
         Arguments.of("empty tasks", withSpec("plugin:\n  image: collector:1\ntasks: []\n"),
-            JobError.INVALID_PARAMETER, "spec.tasks"),
+            ErrorCodes.INVALID_PARAMETER, "spec.tasks"),
         Arguments.of("parallelism 0", withSpec(PLUGIN_AND_TASK + "parallelism: 0\n"),
-            JobError.INVALID_PARAMETER, "spec.parallelism"),
+            ErrorCodes.INVALID_PARAMETER, "spec.parallelism"),
         Arguments.of("parallelism 1001", withSpec(PLUGIN_AND_TASK + "parallelism: 1001\n"),
-            JobError.INVALID_PARAMETER, "spec.parallelism"),
+            ErrorCodes.INVALID_PARAMETER, "spec.parallelism"),
         Arguments.of("backoffLimitPerTask 11", withSpec(PLUGIN_AND_TASK + "backoffLimitPerTask: 11\n"),
-            JobError.INVALID_PARAMETER, "spec.backoffLimitPerTask"),
+            ErrorCodes.INVALID_PARAMETER, "spec.backoffLimitPerTask"),
         Arguments.of("negative backoffLimitPerTask", withSpec(PLUGIN_AND_TASK + "backoffLimitPerTask: -1\n"),
-            JobError.INVALID_PARAMETER, "spec.backoffLimitPerTask"),
+            ErrorCodes.INVALID_PARAMETER, "spec.backoffLimitPerTask"),
         Arguments.of("taskTimeoutSeconds 0", withSpec(PLUGIN_AND_TASK + "taskTimeoutSeconds: 0\n"),
-            JobError.INVALID_PARAMETER, "spec.taskTimeoutSeconds"),
+            ErrorCodes.INVALID_PARAMETER, "spec.taskTimeoutSeconds"),
         Arguments.of("activeDeadlineSeconds 0", withSpec(PLUGIN_AND_TASK + "activeDeadlineSeconds: 0\n"),
-            JobError.INVALID_PARAMETER, "spec.activeDeadlineSeconds"),
+            ErrorCodes.INVALID_PARAMETER, "spec.activeDeadlineSeconds"),
         Arguments.of("negative ttl", withSpec(PLUGIN_AND_TASK + "ttlSecondsAfterFinished: -5\n"),
-            JobError.INVALID_PARAMETER, "spec.ttlSecondsAfterFinished"),
+            ErrorCodes.INVALID_PARAMETER, "spec.ttlSecondsAfterFinished"),
         Arguments.of("WORKSPACE without workspaceId", withSpec(PLUGIN_AND_TASK + "resourceGroup: WORKSPACE\n"),
-            JobError.INVALID_PARAMETER, "spec.workspaceId"),
+            ErrorCodes.INVALID_PARAMETER, "spec.workspaceId"),
         Arguments.of("cost-analysis without dataSourceId", withSpec(PLUGIN_AND_TASK + "service: cost-analysis\n"),
-            JobError.INVALID_PARAMETER, "spec.dataSourceId"),
+            ErrorCodes.INVALID_PARAMETER, "spec.dataSourceId"),
         Arguments.of("bad start month", withSpec("""
             plugin:
               image: collector:1
             tasks:
               - changed:
                   start: 2024-13
-            """), JobError.INVALID_PARAMETER, "spec.tasks[0].changed.start"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.tasks[0].changed.start"),
         Arguments.of("bad end month", withSpec("""
             plugin:
               image: collector:1
@@ -89,7 +90,7 @@ class JobValidatorTest {
               - options: {}
               - changed:
                   end: "24-01"
-            """), JobError.INVALID_PARAMETER, "spec.tasks[1].changed.end"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.tasks[1].changed.end"),
         Arguments.of("start after end", withSpec("""
             plugin:
               image: collector:1
@@ -97,13 +98,13 @@ class JobValidatorTest {
               - changed:
                   start: 2024-06
                   end: 2024-01
-            """), JobError.INVALID_PARAMETER, "spec.tasks[0].changed"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.tasks[0].changed"),
         Arguments.of("secretRef without name", withSpec("""
             plugin:
               image: collector:1
             tasks:
               - secretRef: {}
-            """), JobError.INVALID_PARAMETER, "spec.tasks[0].secretRef.name"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.tasks[0].secretRef.name"),
         Arguments.of("selector operator unknown", withSpec("""
             plugin:
               image: collector:1
@@ -112,7 +113,7 @@ class JobValidatorTest {
                 - key: a
                   operator: Equals
                   values: [x]
-            """), JobError.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].operator"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].operator"),
         Arguments.of("selector In without values", withSpec("""
             plugin:
               image: collector:1
@@ -120,16 +121,16 @@ class JobValidatorTest {
               matchExpressions:
                 - key: a
                   operator: In
-            """), JobError.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].values"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].values"),
         Arguments.of("selector without key", withSpec("""
             plugin:
               image: collector:1
             secretSelector:
               matchExpressions:
                 - operator: Exists
-            """), JobError.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].key"),
+            """), ErrorCodes.INVALID_PARAMETER, "spec.secretSelector.matchExpressions[0].key"),
         Arguments.of("name too long", VALID.replace("name: ok", "name: " + "n".repeat(Job.MAX_NAME_LENGTH + 1)),
-            JobError.INVALID_PARAMETER, "metadata.name"));
+            ErrorCodes.INVALID_PARAMETER, "metadata.name"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -179,7 +180,7 @@ class JobValidatorTest {
       yaml.append("  - {}\n");
     }
     Optional<JobError> error = JobValidator.validate(job(yaml.toString()));
-    assertEquals(JobError.TOO_MANY_TASKS, error.orElseThrow().code());
+    assertEquals(ErrorCodes.TOO_MANY_TASKS, error.orElseThrow().code());
     assertTrue(error.get().message().startsWith("spec.tasks: "), error.get().message());
   }
 }

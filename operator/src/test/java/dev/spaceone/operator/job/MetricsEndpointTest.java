@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spaceone.operator.api.v1alpha1.JobState;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -89,7 +89,7 @@ class AdmissionTest {
         tasks.add(task(i, roll == 0 ? TaskState.SUCCESS : roll == 1 ? TaskState.IN_PROGRESS : null, roll == 2 ? 0 : 1));
       }
       long admittedUnfinished = tasks.stream()
-          .filter(t -> !TaskStatuses.state(t.getStatus()).isFinished())
+          .filter(t -> !TaskState.of(t.getStatus()).isFinished())
           .filter(t -> Admission.admitted(t, tasks, parallelism)).count();
       assertTrue(admittedUnfinished <= parallelism, "round " + round + ": " + admittedUnfinished);
     }

@@ -8,7 +8,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.utils.Serialization;

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -50,8 +51,8 @@ class PodOutcomesTest {
     assertEquals(TaskState.SUCCESS, outcome.state());
     assertFalse(outcome.retryable());
     assertNull(outcome.errorCode());
-    assertEquals(4, outcome.result().createdCount());
-    assertEquals(2, outcome.result().updatedCount());
+    assertEquals(4, outcome.result().count(ResultCount.CREATED));
+    assertEquals(2, outcome.result().count(ResultCount.UPDATED));
     assertEquals(Instant.parse(FINISHED_AT), outcome.finishedAt());
   }
 
@@ -61,8 +62,8 @@ class PodOutcomesTest {
         "{\"created_count\":3,\"failure_count\":2,\"errors\":[{\"error_code\":\"ERROR_AUTH\",\"message\":\"denied\"}]}"));
     assertEquals(TaskState.FAILURE, outcome.state());
     assertFalse(outcome.retryable(), "a valid result does not change by retrying");
-    assertEquals(3, outcome.result().createdCount());
-    assertEquals(2, outcome.result().failureCount());
+    assertEquals(3, outcome.result().count(ResultCount.CREATED));
+    assertEquals(2, outcome.result().count(ResultCount.FAILURE));
     assertEquals("ERROR_AUTH", outcome.errorCode(), "the plugin's own error code");
     assertTrue(outcome.errorMessage().contains("denied"), outcome.errorMessage());
   }
@@ -179,7 +180,7 @@ class PodOutcomesTest {
         .editMetadata().withDeletionTimestamp(FINISHED_AT).endMetadata().build();
     AttemptOutcome outcome = outcome(pod);
     assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode(), outcome.errorMessage());
-    assertEquals(7, outcome.result().createdCount());
+    assertEquals(7, outcome.result().count(ResultCount.CREATED));
     assertEquals("ERROR_AUTH", outcome.result().errors().get(0).getErrorCode());
   }
 
@@ -250,6 +251,6 @@ class PodOutcomesTest {
         .withDeletionTimestamp("2025-03-01T10:00:05Z").endMetadata().build();
     AttemptOutcome outcome = outcome(pod);
     assertEquals(TaskState.SUCCESS, outcome.state());
-    assertEquals(5, outcome.result().createdCount());
+    assertEquals(5, outcome.result().count(ResultCount.CREATED));
   }
 }

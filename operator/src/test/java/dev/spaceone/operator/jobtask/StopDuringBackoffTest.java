@@ -6,8 +6,8 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -24,8 +24,8 @@ class StopDuringBackoffTest {
   @BeforeEach
   void start() {
     // A 30 s backoff: the retry is far off when the Job is canceled.
-    OperatorSettings settings = new OperatorSettings(Set.of(), false, null, Duration.ofMillis(200),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), 10, -1);
+    OperatorSettings settings = OperatorSettings.forTests().withRetryBackoff(Duration.ofSeconds(30),
+        Duration.ofSeconds(30));
     harness = new OperatorHarness(settings, OperatorHarness::scripted);
   }
 
@@ -51,11 +51,7 @@ class StopDuringBackoffTest {
     harness.awaitTask("backoff-0", t -> t.getStatus() != null && t.getStatus().getErrors() != null
         && t.getStatus().getErrors().size() == 1);
 
-    harness.client.resources(Job.class).inNamespace(OperatorHarness.NAMESPACE).withName("backoff")
-        .edit(j -> {
-          j.getSpec().setCancel(true);
-          return j;
-        });
+    harness.patchJob("backoff", "{\"spec\":{\"cancel\":true}}");
 
     Job job = harness.awaitJob("backoff", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.CANCELED);
     JobTask task = harness.task("backoff-0");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.plugin.PluginResultParser.Invalid;
 import dev.spaceone.operator.plugin.PluginResultParser.Valid;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +28,8 @@ class PluginResultParserTest {
          "failure_count": 5, "success_count": 6, "total_count": 7,
          "errors": [{"error_code": "ERROR_AUTH", "message": "denied", "additional": {"region": "eu"}}]}
         """);
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), List.of(result.createdCount(), result.updatedCount(),
-        result.deletedCount(), result.disconnectedCount(), result.failureCount(), result.successCount(),
-        result.totalCount()));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L),
+        java.util.Arrays.stream(ResultCount.values()).map(result::count).toList());
     assertEquals(1, result.errors().size());
     assertEquals("ERROR_AUTH", result.errors().get(0).getErrorCode());
     assertEquals("denied", result.errors().get(0).getMessage());
@@ -38,11 +39,11 @@ class PluginResultParserTest {
   @Test
   void absentCountsAreZero() {
     PluginResult result = valid("{\"created_count\": 3}");
-    assertEquals(3, result.createdCount());
-    assertEquals(0, result.updatedCount());
-    assertEquals(0, result.failureCount());
+    assertEquals(3, result.count(ResultCount.CREATED));
+    assertEquals(0, result.count(ResultCount.UPDATED));
+    assertEquals(0, result.count(ResultCount.FAILURE));
     assertEquals(List.of(), result.errors());
-    assertEquals(0, valid("{}").totalCount());
+    assertEquals(0, valid("{}").count(ResultCount.TOTAL));
   }
 
   @Test
@@ -90,7 +91,7 @@ class PluginResultParserTest {
     String prefix = "{\"created_count\": 2, \"note\": \"";
     String raw = prefix + "z".repeat(PluginResultParser.MAX_RESULT_BYTES - prefix.length() - 2) + "\"}";
     assertEquals(PluginResultParser.MAX_RESULT_BYTES, raw.getBytes(StandardCharsets.UTF_8).length);
-    assertEquals(2, valid(raw).createdCount());
+    assertEquals(2, valid(raw).count(ResultCount.CREATED));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.spaceone.operator.query;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.spaceone.testkit.Pki;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,24 +19,24 @@ import org.junit.jupiter.api.Test;
 class AuthenticationConfigSourceTest {
   KubernetesClient client;
 
-  static ConfigMap configMap(TestPki.Issued frontProxyCa, TestPki.Issued clientCa) {
+  static ConfigMap configMap(Pki.Issued frontProxyCa, Pki.Issued clientCa) {
     return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system")
         .withName("extension-apiserver-authentication").endMetadata()
         .withData(Map.of(
-            "requestheader-client-ca-file", frontProxyCa.certificatePem(),
+            "requestheader-client-ca-file", frontProxyCa.certPem(),
             "requestheader-allowed-names", "[\"front-proxy-client\"]",
             "requestheader-username-headers", "[\"X-Remote-User\"]",
             "requestheader-group-headers", "[\"X-Remote-Group\"]",
             "requestheader-extra-headers-prefix", "[\"X-Remote-Extra-\"]",
-            "client-ca-file", clientCa.certificatePem()))
+            "client-ca-file", clientCa.certPem()))
         .build();
   }
 
   @Test
   void followsTheConfigMap() {
-    TestPki.Issued frontProxyCa = TestPki.ca("fp");
-    TestPki.Issued clientCa = TestPki.ca("client");
-    TestPki.Issued rotatedCa = TestPki.ca("client-2");
+    Pki.Issued frontProxyCa = Pki.ca("fp");
+    Pki.Issued clientCa = Pki.ca("client");
+    Pki.Issued rotatedCa = Pki.ca("client-2");
     client.resource(configMap(frontProxyCa, clientCa)).create();
     try (AuthenticationConfigSource source = new AuthenticationConfigSource(client, "kube-system",
         "extension-apiserver-authentication")) {
@@ -49,7 +50,7 @@ class AuthenticationConfigSourceTest {
       assertEquals(List.of("X-Remote-Extra-"), c.extraHeaderPrefixes());
 
       Authenticator authenticator = new Authenticator(source);
-      TestPki.Issued carol = TestPki.client(rotatedCa, "carol");
+      Pki.Issued carol = Pki.client(rotatedCa, "carol");
       assertEquals(Optional.empty(), authenticator.authenticate(new java.security.cert.X509Certificate[] {
           carol.certificate()}, Map.of()));
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.testkit.Pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class KubectlTest {
     data.load(fixture.store);
     fixture.authorizer.set((user, req) -> user.name().equals("alice")
         && (req.verb().equals("create") || List.of("ns1", "ns2").contains(req.namespace())));
-    TestPki.Issued alice = TestPki.client(fixture.clientCa, "alice", "team-a");
+    Pki.Issued alice = Pki.client(fixture.clientCa, "alice", "team-a");
     alice.write(dir.resolve("alice.crt"), dir.resolve("alice.key"));
     kubeconfig = Kubectl.writeKubeconfig(dir, fixture.server.port(), dir.resolve("serving-ca.crt"),
         dir.resolve("alice.crt"), dir.resolve("alice.key"), "ns1");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.testkit.Pki;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +22,14 @@ class QueryBudgetApiTest {
   @TempDir
   static Path dir;
   static ServerFixture f;
-  static TestPki.Issued alice;
+  static Pki.Issued alice;
   static final String NS1 = "/apis/query.spaceone.dev/v1alpha1/namespaces/ns1/";
 
   @BeforeAll
   static void start() throws Exception {
     f = new ServerFixture(dir);
     TestData.generate(List.of("ns1"), 4, 100).load(f.store);
-    alice = TestPki.client(f.clientCa, "alice");
+    alice = Pki.client(f.clientCa, "alice");
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.testkit.Pki;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,14 +27,14 @@ class QueryServerApiTest {
   @TempDir
   static Path dir;
   static ServerFixture f;
-  static TestPki.Issued alice;
+  static Pki.Issued alice;
   static final String NS1 = "/apis/query.spaceone.dev/v1alpha1/namespaces/ns1/";
 
   @BeforeAll
   static void start() throws Exception {
     f = new ServerFixture(dir);
     TestData.generate(List.of("ns1", "ns2"), 3, 4).load(f.store);
-    alice = TestPki.client(f.clientCa, "alice");
+    alice = Pki.client(f.clientCa, "alice");
   }
 
   @AfterAll
@@ -147,7 +148,7 @@ class QueryServerApiTest {
   void servingCertificateIsReloadedWhenItsFilesChange() throws Exception {
     BigInteger before = served().getSerialNumber();
     assertEquals(f.server.servingCertificate().getSerialNumber(), before);
-    TestPki.Issued next = TestPki.server(f.servingCa, "query-server-rotated");
+    Pki.Issued next = Pki.server(f.servingCa, "query-server-rotated");
     next.write(dir.resolve("tls").resolve("tls.crt"), dir.resolve("tls").resolve("tls.key"));
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
         .until(() -> served().getSerialNumber().equals(next.certificate().getSerialNumber()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.testkit.Pki;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ class QueryServerSecurityTest {
   @TempDir
   static Path dir;
   static ServerFixture f;
-  static TestPki.Issued alice;
+  static Pki.Issued alice;
   static final String SEARCHES = "/apis/query.spaceone.dev/v1alpha1/namespaces/ns1/searches";
   static final Object COUNT_TASKS = ServerFixture.query("Search", "jobtasks", Map.of("count_only", true));
 
@@ -36,7 +37,7 @@ class QueryServerSecurityTest {
   static void start() throws Exception {
     f = new ServerFixture(dir);
     TestData.generate(List.of("ns1", "ns2", "ns3"), 2, 5).load(f.store);
-    alice = TestPki.client(f.clientCa, "alice", "team-a", "team-b");
+    alice = Pki.client(f.clientCa, "alice", "team-a", "team-b");
   }
 
   @AfterAll
@@ -83,21 +84,21 @@ class QueryServerSecurityTest {
     assertEquals("alice", f.authorizer.users.get(0).name());
     assertFalse(f.authorizer.users.get(0).groups().contains("system:masters"));
     // a front-proxy-named certificate from another CA
-    TestPki.Issued forged = TestPki.client(f.otherCa, ServerFixture.FRONT_PROXY_CN);
+    Pki.Issued forged = Pki.client(f.otherCa, ServerFixture.FRONT_PROXY_CN);
     assertUnauthorized(f.post(forged, SEARCHES, COUNT_TASKS, headers));
     assertTrue(f.authorizer.users.stream().noneMatch(u -> u.name().equals("system:admin")));
   }
 
   @Test
   void clientCertificateFromAnotherCaIsRefused() {
-    TestPki.Issued mallory = TestPki.client(f.otherCa, "alice", "system:masters");
+    Pki.Issued mallory = Pki.client(f.otherCa, "alice", "system:masters");
     assertUnauthorized(f.post(mallory, SEARCHES, COUNT_TASKS, Map.of()));
     assertUnauthorized(f.get(mallory, "/apis", Map.of()));
   }
 
   @Test
   void frontProxyCertificateWithANameNotAllowedIsRefused() {
-    TestPki.Issued other = TestPki.client(f.frontProxyCa, "not-the-aggregator");
+    Pki.Issued other = Pki.client(f.frontProxyCa, "not-the-aggregator");
     assertUnauthorized(f.post(other, SEARCHES, COUNT_TASKS, Map.of("X-Remote-User", "bob")));
   }
 

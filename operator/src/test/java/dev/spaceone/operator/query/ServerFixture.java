@@ -2,6 +2,7 @@ package dev.spaceone.operator.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spaceone.testkit.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -36,11 +37,11 @@ public final class ServerFixture implements AutoCloseable {
   static final String FRONT_PROXY_CN = "front-proxy-client";
 
   final Path dir;
-  final TestPki.Issued servingCa = TestPki.ca("serving-ca");
-  final TestPki.Issued clientCa = TestPki.ca("client-ca");
-  final TestPki.Issued frontProxyCa = TestPki.ca("front-proxy-ca");
-  final TestPki.Issued otherCa = TestPki.ca("other-ca");
-  final TestPki.Issued frontProxy = TestPki.client(frontProxyCa, FRONT_PROXY_CN);
+  final Pki.Issued servingCa = Pki.ca("serving-ca");
+  final Pki.Issued clientCa = Pki.ca("client-ca");
+  final Pki.Issued frontProxyCa = Pki.ca("front-proxy-ca");
+  final Pki.Issued otherCa = Pki.ca("other-ca");
+  final Pki.Issued frontProxy = Pki.client(frontProxyCa, FRONT_PROXY_CN);
   final AtomicReference<AuthenticationConfig> authentication = new AtomicReference<>();
   final StubAuthorizer authorizer = new StubAuthorizer();
   final RecordStore store = new RecordStore();
@@ -53,8 +54,8 @@ public final class ServerFixture implements AutoCloseable {
   ServerFixture(Path dir, QueryServerConfig config) throws IOException {
     this.dir = dir;
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    TestPki.server(servingCa, "query-server").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
-    Files.writeString(dir.resolve("serving-ca.crt"), servingCa.certificatePem());
+    Pki.server(servingCa, "query-server").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+    Files.writeString(dir.resolve("serving-ca.crt"), servingCa.certPem());
     authentication.set(new AuthenticationConfig(List.of(frontProxyCa.certificate()), List.of(FRONT_PROXY_CN),
         List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"),
         List.of(clientCa.certificate())));
@@ -66,13 +67,13 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   /** A client that trusts the serving CA and presents the given certificate (or none) whatever the server asks. */
-  HttpClient client(TestPki.Issued clientCert) {
+  HttpClient client(Pki.Issued clientCert) {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl(servingCa, clientCert))
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   /** A TLS context that trusts one CA and presents one client certificate. */
-  public static SSLContext ssl(TestPki.Issued trusted, TestPki.Issued clientCert) {
+  public static SSLContext ssl(Pki.Issued trusted, Pki.Issued clientCert) {
     try {
       KeyStore ts = KeyStore.getInstance("PKCS12");
       ts.load(null, null);
@@ -91,7 +92,7 @@ public final class ServerFixture implements AutoCloseable {
   record Answer(int code, JsonNode body, Map<String, List<String>> headers) {
   }
 
-  Answer post(TestPki.Issued cert, String path, Object body, Map<String, String> headers) {
+  Answer post(Pki.Issued cert, String path, Object body, Map<String, String> headers) {
     try {
       byte[] bytes = body instanceof byte[] b ? b : JSON.writeValueAsBytes(body);
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
@@ -103,13 +104,13 @@ public final class ServerFixture implements AutoCloseable {
     }
   }
 
-  Answer get(TestPki.Issued cert, String path, Map<String, String> headers) {
+  Answer get(Pki.Issued cert, String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60)).GET();
     headers.forEach(b::header);
     return send(cert, b.build());
   }
 
-  Answer send(TestPki.Issued cert, HttpRequest request) {
+  Answer send(Pki.Issued cert, HttpRequest request) {
     try {
       HttpResponse<byte[]> r = client(cert).send(request, HttpResponse.BodyHandlers.ofByteArray());
       JsonNode body = r.body().length == 0 ? null
@@ -137,9 +138,9 @@ public final class ServerFixture implements AutoCloseable {
 
   /** Presents one certificate, whatever issuers the server names. */
   private static final class FixedKeyManager extends X509ExtendedKeyManager {
-    private final TestPki.Issued cert;
+    private final Pki.Issued cert;
 
-    FixedKeyManager(TestPki.Issued cert) {
+    FixedKeyManager(Pki.Issued cert) {
       this.cert = cert;
     }
 

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.testkit.LocalGarbageCollector;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.testkit.SimulatedKubelet;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
@@ -16,6 +16,8 @@ import dev.spaceone.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
@@ -110,6 +112,15 @@ public final class OperatorHarness implements AutoCloseable {
     Job job = Serialization.unmarshal(yaml, Job.class);
     job.getMetadata().setNamespace(NAMESPACE);
     return client.resource(job).create();
+  }
+
+  /**
+   * Changes a Job as a user does ({@code kubectl patch sjob NAME --type=merge -p JSON}): a JSON merge patch,
+   * which needs no resourceVersion, so it never conflicts with the operator's own writes.
+   */
+  public Job patchJob(String name, String mergePatch) {
+    return client.resources(Job.class).inNamespace(NAMESPACE).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
   public Job job(String name) {

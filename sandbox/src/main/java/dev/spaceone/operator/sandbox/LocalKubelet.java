@@ -1,7 +1,7 @@
 package dev.spaceone.operator.sandbox;
 
 import dev.spaceone.operator.api.Labels;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -352,11 +352,6 @@ public final class LocalKubelet implements AutoCloseable {
 
   private static String now() {
     return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  /** How many pod processes run now. */
-  public int runningProcesses() {
-    return running.size();
   }
 
   /** Stops watching and kills every running process tree (also from a shutdown hook). */

@@ -1,6 +1,6 @@
 package dev.spaceone.operator.sandbox;
 
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;

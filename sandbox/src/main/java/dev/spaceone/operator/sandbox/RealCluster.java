@@ -1,7 +1,7 @@
 package dev.spaceone.operator.sandbox;
 
 import dev.spaceone.operator.crd.CustomResourceDefinitions;
-import dev.spaceone.testkit.ControlPlane;
+import dev.spaceone.testkit.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code --control-plane real}: etcd, kube-apiserver and kube-controller-manager (garbage collector, namespace and
  * service-account controllers) as child processes, from the binaries the e2e suite installs
- * ({@code e2e/install-control-plane.sh}; see {@link ControlPlane}). The API validates manifests itself (schemas and CEL
+ * ({@code e2e/install-control-plane.sh}; see {@link LocalControlPlane}). The API validates manifests itself (schemas and CEL
  * rules), collects garbage, and authenticates and authorizes: the sandbox's components use the admin (system:masters)
  * client certificate, and the query API runs as in a cluster, trusting the API server's client CA and front-proxy and
  * asking it SubjectAccessReviews.
@@ -33,21 +33,21 @@ final class RealCluster implements SandboxCluster {
   static final String QUERY_NAMESPACE = "default";
   static final String QUERY_SERVICE = "spaceone-sandbox-query-api";
 
-  private final ControlPlane plane;
+  private final LocalControlPlane plane;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private volatile boolean aggregated;
 
-  private RealCluster(ControlPlane plane, String queryAddress) {
+  private RealCluster(LocalControlPlane plane, String queryAddress) {
     this.queryAddress = Optional.ofNullable(queryAddress);
     this.plane = plane;
   }
 
   /** Starts the control plane and installs the CRDs; throws with a clear message when the binaries are missing. */
   static RealCluster start(String queryAddress) {
-    ControlPlane.unavailableReason().ifPresent(reason -> {
+    LocalControlPlane.unavailableReason().ifPresent(reason -> {
       throw new IllegalStateException("--control-plane real: " + reason);
     });
-    RealCluster cluster = new RealCluster(ControlPlane.start(), queryAddress);
+    RealCluster cluster = new RealCluster(LocalControlPlane.start(), queryAddress);
     try {
       KubernetesClient admin = cluster.plane.client();
       for (var type : CustomResourceDefinitions.RESOURCES) {
@@ -76,7 +76,7 @@ final class RealCluster implements SandboxCluster {
 
   @Override
   public String description() {
-    return "kube-apiserver " + plane.apiServerUrl() + " (" + ControlPlane.kubernetesVersion()
+    return "kube-apiserver " + plane.apiServerUrl() + " (" + LocalControlPlane.kubernetesVersion()
         + ", etcd, kube-controller-manager)";
   }
 
@@ -139,7 +139,7 @@ final class RealCluster implements SandboxCluster {
             "group", QueryKind.GROUP, "version", QueryKind.VERSION,
             "service", Map.of("namespace", QUERY_NAMESPACE, "name", QUERY_SERVICE, "port", 443),
             "caBundle", Base64.getEncoder().encodeToString(
-                SandboxPki.pem(pki.ca.certificate()).getBytes(StandardCharsets.US_ASCII)),
+                pki.ca.certPem().getBytes(StandardCharsets.US_ASCII)),
             "groupPriorityMinimum", 1000, "versionPriority", 15))
         .build();
     var apiServices = client.genericKubernetesResources("apiregistration.k8s.io/v1", "APIService");

@@ -7,13 +7,15 @@ import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.sandbox.ManifestApplier.Applied;
 import dev.spaceone.operator.sandbox.ManifestApplier.AppliedJob;
 import dev.spaceone.operator.sandbox.ManifestLoader.Loaded;
 import dev.spaceone.operator.sandbox.ManifestLoader.Manifest;
 import dev.spaceone.operator.sandbox.ProgressView.JobView;
+import dev.spaceone.testkit.LocalControlPlane;
 import dev.spaceone.testkit.LocalGarbageCollector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -26,9 +28,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +40,7 @@ import java.util.logging.FileHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.SimpleFormatter;
+import java.util.stream.Collectors;
 
 /**
  * {@code java -jar spaceone-sandbox.jar}: the whole product on one machine, without a cluster. It starts an in-process
@@ -95,8 +100,11 @@ public final class SandboxCommand {
       err.println("run 'java -jar sandbox/target/spaceone-sandbox.jar --help' for the flags");
       return USAGE;
     }
-    if ("real".equals(options.controlPlane()) && RealControlPlane.installed().isEmpty()) {
-      err.println("sandbox: " + RealControlPlane.notAvailable());
+    Optional<String> noRealControlPlane = "real".equals(options.controlPlane())
+        ? LocalControlPlane.unavailableReason() : Optional.empty();
+    if (noRealControlPlane.isPresent()) {
+      err.println("sandbox: --control-plane real needs kube-apiserver, etcd and kube-controller-manager: "
+          + noRealControlPlane.get() + ". Or use --control-plane mock, the default.");
       return USAGE;
     }
     Path workDir;
@@ -294,9 +302,8 @@ public final class SandboxCommand {
         + s.getFailureTasks() + " failed, " + s.getCanceledTasks() + " canceled)"
         + (s.getStartedAt() != null && s.getFinishedAt() != null ? "  " + s.getStartedAt() + " .. " + s.getFinishedAt()
             : ""));
-    out.println("  counts: created " + s.getCreatedCount() + ", updated " + s.getUpdatedCount() + ", deleted "
-        + s.getDeletedCount() + ", disconnected " + s.getDisconnectedCount() + ", failure " + s.getFailureCount()
-        + ", success " + s.getSuccessCount() + ", total " + s.getTotalCount());
+    out.println("  counts: " + Arrays.stream(ResultCount.values()).map(c -> c.word() + " " + c.get(s))
+        .collect(Collectors.joining(", ")));
     if (s.getErrorCode() != null) {
       out.println("  error: " + s.getErrorCode() + (s.getErrorMessage() == null ? "" : ": " + s.getErrorMessage()));
     }

@@ -218,15 +218,18 @@ class SandboxCommandTest {
         "--control-plane", "real");
 
     assertEquals(SandboxCommand.USAGE, run.exitCode(), run.all());
+    // The same binaries, at the same place, as the e2e suite looks for (one rule: LocalControlPlane's).
     assertTrue(run.stderr().contains("--control-plane real needs kube-apiserver, etcd and kube-controller-manager: "
-        + "no kube-apiserver, etcd and kube-controller-manager found under " + tmp.resolve("empty-cache")), run.all());
+        + "e2e control plane binaries [etcd, kube-apiserver, kube-controller-manager] not found in "
+        + tmp.resolve("empty-cache").resolve(dev.spaceone.testkit.LocalControlPlane.kubernetesVersion())
+            .resolve("bin")), run.all());
   }
 
   /** The same run on etcd, kube-apiserver and kube-controller-manager, when the e2e suite installed them. */
   @Test
   void theInventoryExampleOnTheRealControlPlane(@TempDir Path tmp) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(dev.spaceone.testkit.ControlPlane.unavailableReason()
-        .isEmpty(), () -> dev.spaceone.testkit.ControlPlane.unavailableReason().orElse(""));
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.spaceone.testkit.LocalControlPlane.unavailableReason()
+        .isEmpty(), () -> dev.spaceone.testkit.LocalControlPlane.unavailableReason().orElse(""));
 
     Run run = sandbox(tmp, "--control-plane", "real", "examples/inventory");
 

@@ -2,7 +2,7 @@ package dev.spaceone.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** The result counts a plugin reports, kept per task and summed per Job. */
+/** The result counts a plugin reports, kept per task and summed per Job. Each field is one {@link ResultCount}. */
 public abstract class ResultCounts {
   @JsonPropertyDescription("Resources created.")
   private long createdCount;
@@ -27,13 +27,9 @@ public abstract class ResultCounts {
 
   /** Adds another holder's counts to these. */
   public void addCounts(ResultCounts other) {
-    createdCount += other.createdCount;
-    updatedCount += other.updatedCount;
-    deletedCount += other.deletedCount;
-    disconnectedCount += other.disconnectedCount;
-    failureCount += other.failureCount;
-    successCount += other.successCount;
-    totalCount += other.totalCount;
+    for (ResultCount count : ResultCount.values()) {
+      count.set(this, count.get(this) + count.get(other));
+    }
   }
 
   public long getCreatedCount() {

@@ -9,6 +9,11 @@ public enum TaskState {
   CANCELED,
   TIMEOUT;
 
+  /** A task's state: PENDING until the operator first wrote its status. */
+  public static TaskState of(JobTaskStatus status) {
+    return status == null || status.getStatus() == null ? PENDING : status.getStatus();
+  }
+
   public boolean isFinished() {
     return this != PENDING && this != IN_PROGRESS;
   }

@@ -1,4 +1,4 @@
-package dev.spaceone.operator.runtime;
+package dev.spaceone.operator.http;
 
 /** Settings for the JDK's built-in HTTP server, which serves /metrics and the query API. */
 public final class JdkHttpServers {

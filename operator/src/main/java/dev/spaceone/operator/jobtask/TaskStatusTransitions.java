@@ -13,15 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The task statuses the JobTask reconciler writes, as pure functions of the previous status and an event. */
-public final class TaskStatuses {
+public final class TaskStatusTransitions {
   /** Key of {@code errors[].additional} naming the pod an error came from, so it is recorded once. */
   static final String POD_KEY = "pod";
 
-  private TaskStatuses() {
-  }
-
-  public static TaskState state(JobTaskStatus status) {
-    return status == null || status.getStatus() == null ? TaskState.PENDING : status.getStatus();
+  private TaskStatusTransitions() {
   }
 
   /** The attempt's pod runs. */
@@ -59,13 +55,7 @@ public final class TaskStatuses {
     PluginResult result = outcome.result();
     List<TaskError> errors = status.getErrors() == null ? new ArrayList<>() : new ArrayList<>(status.getErrors());
     if (result != null) {
-      status.setCreatedCount(result.createdCount());
-      status.setUpdatedCount(result.updatedCount());
-      status.setDeletedCount(result.deletedCount());
-      status.setDisconnectedCount(result.disconnectedCount());
-      status.setFailureCount(result.failureCount());
-      status.setSuccessCount(result.successCount());
-      status.setTotalCount(result.totalCount());
+      result.copyCountsTo(status);
       errors.addAll(result.errors());
     }
     // The outcome's own error, unless it is one the plugin reported (failure_count with errors): a plugin that

@@ -1,4 +1,4 @@
-package dev.spaceone.operator.task;
+package dev.spaceone.operator.desired;
 
 /** Deterministic names, so that an operator restart finds what it created instead of creating it twice. */
 public final class TaskNames {

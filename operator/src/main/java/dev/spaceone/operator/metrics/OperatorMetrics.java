@@ -1,21 +1,21 @@
-package dev.spaceone.operator.runtime;
+package dev.spaceone.operator.metrics;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.jobtask.TaskStatuses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /** The product's own metrics, beside JOSDK's reconcile metrics. */
 public class OperatorMetrics {
+  /** The counter of {@link ResultCount}s, tagged {@code kind=<word>}. */
+  public static final String RESULT_COUNT = "spaceone.task.result.count";
   private final MeterRegistry registry;
   private final Counter podCreations;
   private final Timer taskDuration;
@@ -36,7 +36,7 @@ public class OperatorMetrics {
   public void watchTasks(Supplier<Collection<JobTask>> tasks) {
     for (TaskState state : TaskState.values()) {
       Gauge.builder("spaceone.tasks", tasks,
-              all -> all.get().stream().filter(t -> TaskStatuses.state(t.getStatus()) == state).count())
+              all -> all.get().stream().filter(t -> TaskState.of(t.getStatus()) == state).count())
           .description("JobTasks by status").tag("status", state.name())
           // A gauge holds its state weakly by default: the supplier lambda, referenced nowhere else, would be
           // collected and the gauge would read NaN.
@@ -54,15 +54,9 @@ public class OperatorMetrics {
     if (duration != null) {
       taskDuration.record(duration);
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("created", status.getCreatedCount());
-    counts.put("updated", status.getUpdatedCount());
-    counts.put("deleted", status.getDeletedCount());
-    counts.put("disconnected", status.getDisconnectedCount());
-    counts.put("failure", status.getFailureCount());
-    counts.put("success", status.getSuccessCount());
-    counts.put("total", status.getTotalCount());
-    counts.forEach((kind, count) -> Counter.builder("spaceone.task.result.count")
-        .description("Result counts plugins reported").tag("kind", kind).register(registry).increment(count));
+    for (ResultCount count : ResultCount.values()) {
+      Counter.builder(RESULT_COUNT).description("Result counts plugins reported").tag("kind", count.word())
+          .register(registry).increment(count.get(status));
+    }
   }
 }

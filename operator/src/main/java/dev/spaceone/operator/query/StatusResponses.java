@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** metav1.Status answers, in the shapes and words kube-apiserver uses. */
-final class Statuses {
+final class StatusResponses {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private Statuses() {
+  private StatusResponses() {
   }
 
   /** A failure Status; {@code details} may be null. */
@@ -49,12 +49,6 @@ final class Statuses {
     details.put("group", group);
     details.put("kind", resource);
     return failure(403, "Forbidden", m.toString(), details);
-  }
-
-  /** Forbidden for a non-resource path. */
-  static ObjectNode forbiddenPath(String user, String verb, String path) {
-    return failure(403, "Forbidden", "forbidden: User \"" + user + "\" cannot " + verb + " path \"" + path + "\"",
-        JSON.createObjectNode());
   }
 
   static ObjectNode notFound() {

@@ -1,11 +1,11 @@
-package dev.spaceone.operator.runtime;
+package dev.spaceone.operator.settings;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * How one operator process runs; read from the environment in a cluster, built directly by tests.
+ * How the controllers run. In a cluster it comes from {@link Settings#fromEnvironment}; tests and the sandbox
+ * build it directly.
  *
  * @param watchNamespaces namespaces to watch; empty means all
  * @param leaderElection whether to take a Lease before reconciling (on in a cluster, off in tests)
@@ -16,6 +16,7 @@ import java.util.Set;
  * @param retryBackoffLimit the longest delay between attempts
  * @param reconcileThreads reconciles running at once, per controller
  * @param managementPort port of /metrics, /healthz and /readyz; 0 picks a free one, -1 disables it
+ * @param identity this replica's name in the leader Lease and in its Events (the pod's name in a cluster)
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -25,33 +26,29 @@ public record OperatorSettings(
     Duration retryBackoff,
     Duration retryBackoffLimit,
     int reconcileThreads,
-    int managementPort) {
+    int managementPort,
+    String identity) {
 
   public static final String LEASE_NAME = "spaceone-job-operator";
 
-  /** Settings for tests and the sandbox: no leader election, short delays. */
+  /** Settings for tests and the sandbox: no leader election, short delays, no management port. */
   public static OperatorSettings forTests() {
     return new OperatorSettings(Set.of(), false, null, Duration.ofMillis(200), Duration.ofMillis(100),
-        Duration.ofSeconds(2), 10, -1);
+        Duration.ofSeconds(2), 10, -1, "spaceone-job-operator-local");
   }
 
   public OperatorSettings withManagementPort(int port) {
     return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
-        retryBackoffLimit, reconcileThreads, port);
+        retryBackoffLimit, reconcileThreads, port, identity);
   }
 
-  /** Settings from the environment the Helm chart sets. */
-  public static OperatorSettings fromEnvironment(Map<String, String> env) {
-    String namespaces = env.getOrDefault("WATCH_NAMESPACES", "").trim();
-    Set<String> watch = namespaces.isEmpty() ? Set.of() : Set.of(namespaces.split("\\s*,\\s*"));
-    return new OperatorSettings(
-        watch,
-        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "true")),
-        env.getOrDefault("LEADER_ELECTION_NAMESPACE", env.get("POD_NAMESPACE")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("JOB_STATUS_INTERVAL_MS", "1000"))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_SECONDS", "10"))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_LIMIT_SECONDS", "360"))),
-        Integer.parseInt(env.getOrDefault("RECONCILE_THREADS", "50")),
-        Integer.parseInt(env.getOrDefault("MANAGEMENT_PORT", "8080")));
+  public OperatorSettings withLeaderElection(String namespace) {
+    return new OperatorSettings(watchNamespaces, true, namespace, jobStatusInterval, retryBackoff,
+        retryBackoffLimit, reconcileThreads, managementPort, identity);
+  }
+
+  public OperatorSettings withRetryBackoff(Duration backoff, Duration limit) {
+    return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, backoff, limit,
+        reconcileThreads, managementPort, identity);
   }
 }

@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * The one implementation, used by {@code sandbox --control-plane real} and, wrapped with JUnit and kubectl
- * helpers, by the e2e suite ({@code e2e/src/test/java/dev/spaceone/e2e/ControlPlane.java}).
+ * helpers, by the e2e suite ({@code e2e/src/test/java/dev/spaceone/e2e/LocalControlPlane.java}).
  *
  * A real Kubernetes control plane for end-to-end tests: etcd, kube-apiserver and
  * kube-controller-manager, run as child processes from the binaries that
@@ -53,8 +53,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  *   <li>{@code e2e.controllers}: kube-controller-manager's {@code --controllers} (default {@value #DEFAULT_CONTROLLERS})</li>
  * </ul>
  */
-public final class ControlPlane implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
+public final class LocalControlPlane implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalControlPlane.class);
 
   public static final String DEFAULT_KUBERNETES_VERSION = "v1.33.13";
   public static final String DEFAULT_CONTROLLERS =
@@ -136,9 +136,9 @@ public final class ControlPlane implements AutoCloseable {
   // ---------------------------------------------------------------- starting
 
   /** Starts a control plane with the binaries of {@link #binDir()} and waits until it is ready. */
-  public static ControlPlane start() {
+  public static LocalControlPlane start() {
     assumeAvailable();
-    ControlPlane plane = new ControlPlane(binDir());
+    LocalControlPlane plane = new LocalControlPlane(binDir());
     try {
       plane.startChildren();
       return plane;
@@ -150,7 +150,7 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private ControlPlane(Path binDir) {
+  private LocalControlPlane(Path binDir) {
     this.binDir = binDir;
     try {
       this.workDir = Files.createTempDirectory("spaceone-e2e-");
@@ -306,19 +306,9 @@ public final class ControlPlane implements AutoCloseable {
     return clusterCa.certPath();
   }
 
-  /** The cluster CA's private key. */
-  public Path clientCaKeyPath() {
-    return clusterCa.keyPath();
-  }
-
   /** The front-proxy CA ({@code --requestheader-client-ca-file}). */
   public Path frontProxyCaPath() {
     return frontProxyCa.certPath();
-  }
-
-  /** The front-proxy CA's private key. */
-  public Path frontProxyCaKeyPath() {
-    return frontProxyCa.keyPath();
   }
 
   /** The front-proxy client certificate (CN=front-proxy-client), the apiserver's {@code --proxy-client-cert-file}. */
@@ -344,15 +334,6 @@ public final class ControlPlane implements AutoCloseable {
   /** The cluster CA, to issue other certificates. */
   public Pki.CertificateAuthority clusterCa() {
     return clusterCa;
-  }
-
-  /** The service-account signing key (private, PEM) and its public key. */
-  public Path serviceAccountKeyPath() {
-    return serviceAccountKey;
-  }
-
-  public Path serviceAccountPublicKeyPath() {
-    return serviceAccountPub;
   }
 
   /** The temp folder holding certificates, kubeconfigs, etcd data and logs. */

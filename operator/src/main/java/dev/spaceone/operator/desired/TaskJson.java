@@ -1,4 +1,4 @@
-package dev.spaceone.operator.task;
+package dev.spaceone.operator.desired;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spaceone.operator.api.v1alpha1.Changed;

@@ -1,15 +1,12 @@
-package dev.spaceone.operator;
+package dev.spaceone.operator.runtime;
 
 import dev.spaceone.operator.query.QueryServer;
-import dev.spaceone.operator.query.QueryServerConfig;
-import dev.spaceone.operator.runtime.OperatorSettings;
-import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.settings.Settings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,8 +24,9 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     switch (command) {
       case "operator" -> {
-        configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
-        runOperator();
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        configureLogging(settings.logLevel());
+        runOperator(settings);
       }
       default -> {
         System.err.println("usage: spaceone-job-operator [operator]  (unknown command '" + command
@@ -38,20 +36,15 @@ public final class Main {
     }
   }
 
-  private static void runOperator() throws InterruptedException, IOException {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+  private static void runOperator(Settings settings) throws InterruptedException, IOException {
     // Our own User-Agent, so that audit logs and API server metrics name the operator.
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator").build())
         .build();
-    SpaceOneOperator operator = SpaceOneOperator.start(client, settings);
+    SpaceOneOperator operator = SpaceOneOperator.start(client, settings.operator());
     // The query API is served when the chart enables it (it then sets QUERY_PORT and mounts the certificate).
-    String queryPort = System.getenv("QUERY_PORT");
-    QueryServer query = queryPort == null || queryPort.isBlank() ? null : QueryServer.start(
-        QueryServerConfig.defaults().withPort(Integer.parseInt(queryPort))
-            .withTlsDir(Path.of(System.getenv().getOrDefault("QUERY_TLS_DIR",
-                QueryServerConfig.DEFAULT_TLS_DIR.toString()))),
-        client, operator.records());
+    QueryServer query = settings.queryServer() == null ? null
+        : QueryServer.start(settings.queryServer(), client, operator.records());
     CountDownLatch stopped = new CountDownLatch(1);
     // Graceful shutdown: SIGTERM stops the controllers (in-flight reconciles finish) before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,4 +1,4 @@
-package dev.spaceone.operator.task;
+package dev.spaceone.operator.desired;
 
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;

@@ -1,4 +1,4 @@
-package dev.spaceone.operator.task;
+package dev.spaceone.operator.desired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

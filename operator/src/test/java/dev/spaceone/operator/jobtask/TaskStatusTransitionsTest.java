@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The final status of an attempt, from the pod as the kubelet left it. */
-class TaskStatusesTest {
+class TaskStatusTransitionsTest {
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:10Z");
 
   private static JobTaskStatus finishedFrom(int exitCode, String message) {
@@ -26,7 +26,7 @@ class TaskStatusesTest {
             .withFinishedAt("2025-03-01T10:00:00Z").endTerminated().endState().build())
         .endStatus().build();
     AttemptOutcome outcome = PodOutcomes.of(pod, NOW).orElseThrow();
-    return TaskStatuses.finished(null, "job-0-1", 1, outcome, NOW);
+    return TaskStatusTransitions.finished(null, "job-0-1", 1, outcome, NOW);
   }
 
   /** Issue 15: a valid result written with a non-zero exit keeps its counts and errors, plus the exit's error. */

@@ -1,7 +1,7 @@
 package dev.spaceone.operator.chart;
 
 /** Fixed test certificates (ECDSA P-256, valid for 100 years; no private keys are kept). */
-final class TestPki {
+final class FixedCertificates {
   /** A self-signed CA, "CN=test-ca". */
   static final String CA_PEM = """
       -----BEGIN CERTIFICATE-----
@@ -28,5 +28,5 @@ final class TestPki {
       -----END CERTIFICATE-----
       """;
 
-  private TestPki() {}
+  private FixedCertificates() {}
 }

@@ -1,6 +1,10 @@
-package dev.spaceone.operator.plugin;
+package dev.spaceone.operator.api;
 
-/** The error codes the operator writes into task and Job statuses; grep-able, SpaceONE style. */
+/**
+ * Every error code the operator writes into task and Job statuses ({@code errorCode}, {@code errors[].error_code}),
+ * grep-able, SpaceONE style; README's contract table lists them all (a test checks it). A plugin may report codes
+ * of its own in its result's {@code errors}.
+ */
 public final class ErrorCodes {
   /** The plugin exited non-zero. */
   public static final String COLLECTOR_PLUGIN = "ERROR_COLLECTOR_PLUGIN";
@@ -14,9 +18,14 @@ public final class ErrorCodes {
   public static final String JOB_TIMEOUT = "ERROR_JOB_TIMEOUT";
   public static final String COLLECT_CANCELED = "ERROR_COLLECT_CANCELED";
   public static final String POD_DELETED = "ERROR_POD_DELETED";
-  public static final String POD_CREATE = "ERROR_POD_CREATE";
   /** A cost-analysis Job with a failed task, as SpaceONE names it. */
   public static final String JOB_TASK = "ERROR_JOB_TASK";
+  /** The Job's spec is invalid (the message names the field): it ends ERROR and creates nothing. */
+  public static final String INVALID_PARAMETER = "ERROR_INVALID_PARAMETER";
+  /** A task's Secret does not exist. */
+  public static final String SECRET_NOT_FOUND = "ERROR_SECRET_NOT_FOUND";
+  /** The Job divides into more tasks than allowed. */
+  public static final String TOO_MANY_TASKS = "ERROR_TOO_MANY_TASKS";
 
   private ErrorCodes() {
   }
