@@ -76,6 +76,17 @@ public final class ControlPlane implements AutoCloseable {
     return new ControlPlane(dev.spaceone.operator.sandbox.real.ControlPlane.start());
   }
 
+  /** Starts a control plane for real nodes (with kube-scheduler and the node controllers); see {@link RealNodeExtension}. */
+  public static ControlPlane startForNodes() {
+    assumeAvailable();
+    return new ControlPlane(dev.spaceone.operator.sandbox.real.ControlPlane.startForNodes());
+  }
+
+  /** The product's control plane, for the product's {@link dev.spaceone.operator.sandbox.real.RealNode}. */
+  public dev.spaceone.operator.sandbox.real.ControlPlane plane() {
+    return plane;
+  }
+
   public KubernetesClient client() {
     return plane.client();
   }
