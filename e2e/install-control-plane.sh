@@ -68,7 +68,7 @@ deps_wanted() {
 }
 deps_built() {
   go version -m "$bin/$1" | awk '
-    $1 == "dep" { if (p != "") print p; p = $2 "@" $3 }
+    $1 == "dep" || $1 == "mod" { if (p != "") print p; p = $2 "@" $3 }
     $1 == "=>"  { p = $2 "@" $3 }
     END { if (p != "") print p }' | sort -u
 }
@@ -81,7 +81,7 @@ up_to_date() {
   # The module files changed (or there is no stamp yet): compare what the binary was built from.
   [[ "$(go version "$bin/$b" | awk '{print $2}')" == "$(go env GOVERSION)" ]] || return 1
   if [[ "$(deps_built "$b")" == "$(deps_wanted "$b")" ]]; then
-    log "$b: module files changed but not its dependencies; kept"
+    log "$b: its module files changed (or it had no stamp) but not the modules it is built from; kept"
     echo "$want" > "$(stamp_of "$b")"
     return 0
   fi

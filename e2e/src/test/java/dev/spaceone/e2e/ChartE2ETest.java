@@ -56,7 +56,8 @@ class ChartE2ETest {
   static final String FULLNAME = "sjo-spaceone-job-operator";
   static final Path CHART = SpaceOneCluster.REPO.resolve("helm/spaceone-job-operator");
   static final Duration HELM_TIMEOUT = Duration.ofMinutes(4);
-  static final Pattern FORBIDDEN = Pattern.compile("(?i)[^\\n]*forbidden[^\\n]*");
+  /** A refused call in the operator's log: the apiserver's Forbidden, or JOSDK's start-up permission check. */
+  static final Pattern FORBIDDEN = Pattern.compile("(?i)[^\\n]*(forbidden|no permission to)[^\\n]*");
 
   private static String releaseNs;
   private static String jobsNs;
@@ -72,15 +73,29 @@ class ChartE2ETest {
   @BeforeAll
   static void install(RealNodeCluster cluster) throws IOException {
     long started = System.nanoTime();
+    Path jar = SpaceOneCluster.REPO.resolve("operator/target/spaceone-job-operator.jar");
+    if (!Files.isRegularFile(jar)) {
+      String reason = jar + " is not built (mvn -B -q -pl operator -am package -DskipTests), so there is no operator"
+          + " image to install";
+      if (RealNodeExtension.required()) {
+        org.junit.jupiter.api.Assertions.fail(reason);
+      }
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
     cluster.importImages(LocalImages.build("operator"));
     workDir = Files.createDirectories(cluster.plane.workDir().resolve("chart"));
     releaseNs = "spaceone-system";
     jobsNs = SpaceOneCluster.createNamespace(cluster.plane, "chart-jobs");
-    helm(cluster).install().withName(RELEASE).withNamespace(releaseNs).createNamespace()
-        .withKubeConfig(cluster.plane.kubeconfigPath())
-        .withValuesFile(values(Map.of("watchNamespaces", "[" + jobsNs + "]")))
-        .waitReady().withTimeout((int) HELM_TIMEOUT.toSeconds())
-        .call();
+    try {
+      helm(cluster).install().withName(RELEASE).withNamespace(releaseNs).createNamespace()
+          .withKubeConfig(cluster.plane.kubeconfigPath())
+          .withValuesFile(values(Map.of("watchNamespaces", "[" + jobsNs + "]")))
+          .waitReady().withTimeout((int) HELM_TIMEOUT.toSeconds())
+          .call();
+    } catch (RuntimeException e) {
+      throw new AssertionError("helm install failed: " + e.getMessage() + "\n" + refusedCalls(cluster.plane.client())
+          + releaseState(cluster), e);
+    }
     System.err.println("[e2e] helm install (operator image import included) ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
   }
@@ -206,6 +221,26 @@ class ChartE2ETest {
     assertTrue(client.apiextensions().v1().customResourceDefinitions().withName("jobtasks.spaceone.dev").get() != null);
   }
 
+  /** The release's pods (status, events, logs), for a failure message. */
+  static String releaseState(RealNodeCluster cluster) {
+    KubernetesClient client = cluster.plane.client();
+    StringBuilder text = new StringBuilder();
+    for (Pod pod : client.pods().inNamespace(releaseNs).list().getItems()) {
+      text.append("\n--- pod ").append(pod.getMetadata().getName()).append(": ")
+          .append(io.fabric8.kubernetes.client.utils.Serialization.asJson(pod.getStatus()));
+      try {
+        text.append("\nlog:\n").append(client.pods().inNamespace(releaseNs).withName(pod.getMetadata().getName())
+            .tailingLines(60).getLog());
+      } catch (RuntimeException e) {
+        text.append("\n(no log: ").append(e.getMessage()).append(')');
+      }
+    }
+    client.v1().events().inNamespace(releaseNs).list().getItems().forEach(e -> text.append("\nevent ")
+        .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(' ')
+        .append(e.getReason()).append(": ").append(e.getMessage()));
+    return text.toString();
+  }
+
   private List<String> leftOfTheRelease(String selector) {
     List<HasMetadata> left = new ArrayList<>();
     left.addAll(client.apps().deployments().inAnyNamespace().withLabelSelector(selector).list().getItems());
@@ -239,24 +274,46 @@ class ChartE2ETest {
 
   /** Fails naming the verb and resource of any call the chart's RBAC refused, from the operator pods' logs. */
   private void assertNoForbiddenCalls() {
+    String refused = refusedCalls(client);
+    assertTrue(refused.isEmpty(), refused);
+  }
+
+  /** The calls the chart's RBAC refused, by verb and resource, from the operator pods' logs; empty if none. */
+  static String refusedCalls(KubernetesClient client) {
+    StringBuilder text = new StringBuilder();
     for (Pod pod : client.pods().inNamespace(releaseNs).withLabel("app.kubernetes.io/instance", RELEASE).list()
         .getItems()) {
-      String log = client.pods().inNamespace(releaseNs).withName(pod.getMetadata().getName()).getLog();
+      String log;
+      try {
+        log = client.pods().inNamespace(releaseNs).withName(pod.getMetadata().getName()).getLog();
+      } catch (RuntimeException notStarted) {
+        continue;
+      }
       Matcher m = FORBIDDEN.matcher(log == null ? "" : log);
       List<String> refused = new ArrayList<>();
       while (m.find()) {
-        refused.add(m.group().trim());
+        refused.add(verbAndResource(m.group().trim()));
       }
-      assertTrue(refused.isEmpty(), "the chart's RBAC refused calls of " + pod.getMetadata().getName() + ":\n"
-          + refused.stream().map(ChartE2ETest::verbAndResource).collect(Collectors.joining("\n")));
+      if (!refused.isEmpty()) {
+        text.append("the chart's RBAC refused calls of ").append(pod.getMetadata().getName()).append(":\n")
+            .append(String.join("\n", refused)).append('\n');
+      }
     }
+    return text.toString();
   }
 
   /** "cannot VERB resource RESOURCE" out of an apiserver Forbidden message, with the whole line. */
   static String verbAndResource(String line) {
     Matcher m = Pattern.compile("cannot (\\w+) resource \"([^\"]+)\"(?: in API group \"([^\"]*)\")?").matcher(line);
-    return m.find() ? String.format(Locale.ROOT, "verb %s, resource %s%s: %s", m.group(1), m.group(2),
-        m.group(3) == null || m.group(3).isEmpty() ? "" : "." + m.group(3), line) : line;
+    if (m.find()) {
+      return String.format(Locale.ROOT, "verb %s, resource %s%s: %s", m.group(1), m.group(2),
+          m.group(3) == null || m.group(3).isEmpty() ? "" : "." + m.group(3), line);
+    }
+    // JOSDK: "No permission to lease resource. in namespace: NS; missing required verbs: [update]"
+    Matcher lease = Pattern.compile("No permission to (\\w+) resource.*missing required verbs: \\[([^\\]]*)\\]")
+        .matcher(line);
+    return lease.find() ? String.format(Locale.ROOT, "verb %s, resource %ss.coordination.k8s.io: %s", lease.group(2),
+        lease.group(1), line) : line;
   }
 
   private static Helm helm(RealNodeCluster cluster) {

@@ -63,9 +63,14 @@ public final class ControlPlane implements AutoCloseable {
   public static final String CLUSTER_NAME = "spaceone-e2e";
   public static final String ADMIN_USER = "spaceone-e2e-admin";
 
-  /** Controllers added for real nodes: nodelifecycle lifts the not-ready taint the apiserver puts on a new Node;
-   * root-ca-cert-publisher writes the kube-root-ca.crt ConfigMap that service-account token volumes mount. */
-  public static final String NODE_CONTROLLERS = "nodelifecycle,root-ca-cert-publisher";
+  /**
+   * Controllers added for real nodes: nodelifecycle lifts the not-ready taint the apiserver puts on a new Node;
+   * root-ca-cert-publisher writes the kube-root-ca.crt ConfigMap that service-account token volumes mount;
+   * deployment and replicaset run Deployments (the chart's operator); endpoint and endpointslice give Services
+   * the addresses of their ready pods (the aggregator routes the query APIService to them).
+   */
+  public static final String NODE_CONTROLLERS =
+      "nodelifecycle,root-ca-cert-publisher,deployment,replicaset,endpoint,endpointslice";
 
   static final List<String> BINARIES = List.of("etcd", "kube-apiserver", "kube-controller-manager");
   /** With real nodes, also a scheduler (the operator never sets nodeName). */

@@ -630,7 +630,7 @@ public final class RealNode implements AutoCloseable {
 
   private void writeState() {
     StringBuilder text = new StringBuilder("folder " + dir + "\nsocket " + socket + "\n");
-    for (Process p : List.of(containerd, kubelet).stream().filter(p -> p != null).toList()) {
+    for (Process p : Stream.of(containerd, kubelet).filter(p -> p != null).toList()) {
       text.append("pid ").append(p.pid()).append('\n');
     }
     Pki.writeString(Paths.get(STATE_FILE), text.toString());
