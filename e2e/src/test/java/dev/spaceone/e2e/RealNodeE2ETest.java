@@ -215,13 +215,11 @@ class RealNodeE2ETest {
 
   /**
    * The retry of a deleted pod's task starts only after that pod's container ended (two attempts never run at once).
-   * KNOWN TO FAIL on main at the time of writing: the operator creates the retry pod as soon as the pod is marked for
-   * deletion (seen here: created 2 s before the old container ended). Branch {@code reliability} fixes the operator;
-   * enable this test when it has landed.
+   * Before the operator waited for that (issue "reliability"), this failed here: the retry pod was created 2 s
+   * before the deleted pod's TERM handler ended.
    */
   @Test
   @Order(5)
-  @org.junit.jupiter.api.Disabled("waits for branch reliability's fix: the retry must wait until the deleted pod ended")
   void theRetryOfADeletedPodStartsOnlyAfterItEnded() {
     assertNotNull(deletedPodEnded, "run with the deletion test");
     assertFalse(retryPodCreated.isBefore(deletedPodEnded), "the retry pod was created at " + retryPodCreated
