@@ -66,8 +66,14 @@ pack() {
   mv -f "$out.partial" "$out"
 }
 
-# cached NAME HASH: the archive path; true when it exists already.
+# archive NAME HASH: the archive's path in the cache.
 archive() { echo "$cache/$1-$2.oci.tar"; }
+
+# prune KEEP: removes the other cached files of KEEP's kind (older inputs), so the cache holds one of each.
+prune() {
+  local keep="$1" kind f; kind="$(basename "$keep")"; kind="${kind%-*}"
+  for f in "$cache/$kind"-*; do [[ "$f" == "$keep" ]] || rm -f "$f"; done
+}
 
 build_busybox() {
   need umoci umoci; need skopeo skopeo; need busybox busybox-static
@@ -90,6 +96,7 @@ build_busybox() {
       --config.env PATH=/bin --config.cmd sh
     rm -rf "$dir"
     log "busybox: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s"
+    prune "$out"
   fi
   echo "$out"
 }
@@ -105,6 +112,7 @@ build_pause() {
       --config.entrypoint /pause --config.user 65535:65535
     rm -rf "$dir"
     log "pause: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s"
+    prune "$out"
   fi
   echo "$out"
 }
@@ -134,6 +142,7 @@ debian_jre_rootfs() {
       "deb $mirror $suite main" "deb $mirror $suite-updates main" "deb $security_mirror $suite-security main" >&2
     mv -f "$partial" "$out"
     log "Debian JRE root filesystem: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s"
+    prune "$out"
   fi
   echo "$out"
 }
@@ -163,6 +172,7 @@ build_operator() {
       --config.cmd operator
     rm -rf "$dir"
     log "operator: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s ($(tar -xOf "$out" index.json | sed 's/.*"digest":"\([^"]*\)".*/\1/'))"
+    prune "$out"
   fi
   echo "$out"
 }
