@@ -17,7 +17,8 @@ echo '{"job_id":"bench","job_task_id":"bench-0","service":"inventory","domain_id
 mkdir "$work/secret" && echo -n "bench" > "$work/secret/token"
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-ready=() runner=() total=() cpu=()
+ready=() runner=() total=() cpu=() pcpu=()
+ticks=$(getconf CLK_TCK)
 TIMEFORMAT='%U %S'
 for i in $(seq "$runs"); do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -30,12 +31,14 @@ for i in $(seq "$runs"); do
     SPACEONE_RESULT_FILE="$work/result.json" SPACEONE_PLUGIN_ENDPOINT="127.0.0.1:$port" \
     java ${RUNNER_JAVA_OPTS:-} -jar "$jar" collect > /dev/null 2> "$work/runner.log"; } 2> "$work/time"
   done_at=$(date +%s%N)
+  # The plugin's CPU time so far (start-up and serving the task): utime + stime from /proc.
+  pcpu+=("$(awk -v t="$ticks" '{printf "%d", ($14 + $15) * 1000 / t}' "/proc/$plugin/stat")")
   kill "$plugin" && wait "$plugin" 2>/dev/null || true
   grep -q '"created_count":6' "$work/result.json" || { echo "unexpected result: $(cat "$work/result.json")" >&2; exit 1; }
   ready+=("$(ms "$start" "$listening")") runner+=("$(ms "$listening" "$done_at")") total+=("$(ms "$start" "$done_at")")
   cpu+=("$(awk '{printf "%d", ($1 + $2) * 1000}' "$work/time")")
   echo "run $i: plugin_ready_ms=${ready[-1]} runner_ms=${runner[-1]} total_ms=${total[-1]} runner_cpu_ms=${cpu[-1]}" \
-    "load=$(cut -d' ' -f1 /proc/loadavg)"
+    "plugin_cpu_ms=${pcpu[-1]} load=$(cut -d' ' -f1 /proc/loadavg)"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "BENCH grpc_task runs=$runs plugin_ready_ms=$(median "${ready[@]}") runner_ms=$(median "${runner[@]}") total_ms=$(median "${total[@]}") runner_cpu_ms=$(median "${cpu[@]}")"
+echo "BENCH grpc_task runs=$runs plugin_ready_ms=$(median "${ready[@]}") runner_ms=$(median "${runner[@]}") total_ms=$(median "${total[@]}") runner_cpu_ms=$(median "${cpu[@]}") plugin_cpu_ms=$(median "${pcpu[@]}")"
