@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.marcnuri.helm.Helm;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.runtime.OperatorSettings;
-import dev.spaceone.operator.sandbox.real.RealNode;
+import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

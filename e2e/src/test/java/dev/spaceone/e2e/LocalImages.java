@@ -23,7 +23,7 @@ final class LocalImages {
   static Optional<String> unavailableReason() {
     List<String> missing = new ArrayList<>();
     for (String tool : List.of("umoci", "skopeo", "busybox", "gcc")) {
-      if (dev.spaceone.operator.sandbox.real.RealNode.which(tool).isEmpty()) {
+      if (dev.spaceone.testkit.RealNode.which(tool).isEmpty()) {
         missing.add(tool);
       }
     }

@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.sandbox.real.RealNode;
+import dev.spaceone.testkit.RealNode;
 import java.time.Duration;
 import java.util.List;
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.sandbox.real.RealNode;
+import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -72,7 +72,7 @@ class RealNodeE2ETest {
   void theNodeIsARealKubeletOnTheRunsBridge() {
     Node node = client.nodes().withName(RealNode.NODE_NAME).get();
     assertNotNull(node);
-    assertEquals(dev.spaceone.operator.sandbox.real.ControlPlane.DEFAULT_KUBERNETES_VERSION,
+    assertEquals(dev.spaceone.testkit.ControlPlane.DEFAULT_KUBERNETES_VERSION,
         node.getStatus().getNodeInfo().getKubeletVersion());
     assertTrue(node.getStatus().getNodeInfo().getContainerRuntimeVersion().startsWith("containerd://"),
         node.getStatus().getNodeInfo().getContainerRuntimeVersion());

@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.sandbox.real.RealNode;
+import dev.spaceone.testkit.RealNode;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
