@@ -20,7 +20,7 @@ public final class PodOutcomes {
   /** The outcome of a pod that has ended, or empty while it has not. */
   public static Optional<AttemptOutcome> of(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    ContainerStateTerminated terminated = terminatedPlugin(pod);
+    ContainerStateTerminated terminated = terminatedResultContainer(pod);
     if ("DeadlineExceeded".equals(pod.getStatus() == null ? null : pod.getStatus().getReason())) {
       return Optional.of(new AttemptOutcome(TaskState.TIMEOUT, true, null, ErrorCodes.TASK_TIMEOUT,
           "the attempt ran longer than the task timeout (activeDeadlineSeconds "
@@ -84,12 +84,14 @@ public final class PodOutcomes {
     }
   }
 
-  private static ContainerStateTerminated terminatedPlugin(Pod pod) {
+  /** The plugin's container (file) or the runner's (grpc): the one that writes the result. */
+  private static ContainerStateTerminated terminatedResultContainer(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return null;
     }
+    String name = TaskPodBuilder.resultContainer(pod);
     for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
-      if (TaskPodBuilder.CONTAINER.equals(status.getName()) && status.getState() != null) {
+      if (name.equals(status.getName()) && status.getState() != null) {
         return status.getState().getTerminated();
       }
     }
