@@ -27,8 +27,15 @@ import java.util.function.Function;
  * Job are alive (not yet ended) at once.
  */
 public final class SimulatedKubelet implements AutoCloseable {
-  /** What the plugin in a pod does: runs this long, then exits with this code and result file. */
-  public record PluginRun(Duration runTime, int exitCode, String result) {
+  /**
+   * What the plugin in a pod does: runs this long, then exits with this code and result file, having printed
+   * {@code log} (null: nothing).
+   */
+  public record PluginRun(Duration runTime, int exitCode, String result, String log) {
+    public PluginRun(Duration runTime, int exitCode, String result) {
+      this(runTime, exitCode, result, null);
+    }
+
     public static PluginRun succeeds(Duration runTime, String result) {
       return new PluginRun(runTime, 0, result);
     }
@@ -41,10 +48,17 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, Integer> maxAliveByJob = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Pod> informer;
+  private final PodLogs logs;
 
   public SimulatedKubelet(KubernetesClient client, Function<Pod, PluginRun> plugin) {
+    this(client, plugin, new PodLogs());
+  }
+
+  /** @param logs where the plugins' output goes (what the API server serves as pods/log) */
+  public SimulatedKubelet(KubernetesClient client, Function<Pod, PluginRun> plugin, PodLogs logs) {
     this.client = client;
     this.plugin = plugin;
+    this.logs = logs;
     this.informer = client.pods().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
         .inform(new ResourceEventHandler<>() {
           @Override
@@ -85,6 +99,9 @@ public final class SimulatedKubelet implements AutoCloseable {
     int alive = (int) aliveJobByPod.values().stream().filter(job::equals).count();
     maxAliveByJob.merge(job, alive, Math::max);
     PluginRun run = plugin.apply(pod);
+    if (run.log() != null) {
+      logs.put(pod, run.log());
+    }
     Long deadline = pod.getSpec().getActiveDeadlineSeconds();
     if (deadline != null && run.runTime().compareTo(Duration.ofSeconds(deadline)) > 0) {
       executor.execute(() -> running(pod));
@@ -108,7 +125,8 @@ public final class SimulatedKubelet implements AutoCloseable {
       }
       status.setPhase("Running");
       status.setStartTime(now());
-      status.setContainerStatuses(java.util.List.of(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
+      status.setContainerStatuses(java.util.List.of(new ContainerStatusBuilder()
+          .withName(TaskPodBuilder.resultContainer(pod))
           .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build()));
     });
   }
@@ -117,7 +135,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (aliveJobByPod.remove(key(pod)) == null) {
       return;
     }
-    ContainerStatus container = new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
+    ContainerStatus container = new ContainerStatusBuilder().withName(TaskPodBuilder.resultContainer(pod))
         .withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message).withReason(reason)
         .withFinishedAt(now()).endTerminated().endState().build();
     editStatus(pod, status -> {

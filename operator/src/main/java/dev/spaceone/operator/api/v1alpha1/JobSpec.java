@@ -1,5 +1,6 @@
 package dev.spaceone.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -148,6 +149,7 @@ public class JobSpec extends IdentityFields {
   }
 
   /** Whether the plugin divides this Job: cost-analysis, grpc, no explicit tasks. */
+  @JsonIgnore
   public boolean isPluginDivided() {
     return service == Service.COST_ANALYSIS && plugin != null && plugin.isGrpc()
         && (tasks == null || tasks.isEmpty());

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -83,6 +84,7 @@ public class PluginSpec {
   }
 
   /** Whether the plugin is a SpaceONE gRPC plugin (the protocol defaults to file). */
+  @JsonIgnore
   public boolean isGrpc() {
     return protocol == PluginProtocol.GRPC;
   }
