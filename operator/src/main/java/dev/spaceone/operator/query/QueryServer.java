@@ -13,6 +13,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.query.Authorizer.AccessRequest;
 import dev.spaceone.operator.query.Authorizer.Decision;
 import dev.spaceone.query.QueryException;
+import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -69,7 +70,9 @@ public final class QueryServer implements Closeable {
   private final RecordStore store;
   private final BooleanSupplier ready;
   private final List<Closeable> owned;
-  private final QueryExecutor queries = new QueryExecutor(Clock.systemUTC());
+  // Until the settings class lands the query limits come straight from the environment (QUERY_MAX_*).
+  private final QueryExecutor queries =
+      new QueryExecutor(Clock.systemUTC(), QueryLimits.fromEnvironment(System.getenv()));
   private final ServingCertificate servingCertificate;
   private final ObjectNode openApiV3Group = Discovery.openApiV3Group();
   private final byte[] openApiV3Root = json(Discovery.openApiV3Root(openApiV3Group));
@@ -392,10 +395,15 @@ public final class QueryServer implements Closeable {
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
     ObjectNode status;
     try {
-      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"));
+      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"),
+          queries.budget());
     } catch (QueryException e) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
-          "Invalid value: " + e.reason()));
+      return switch (e.kind()) {
+        case DEADLINE -> Response.json(504, Statuses.timeout(e.reason()));
+        case CANCELLED -> Response.json(503, Statuses.failure(503, "ServiceUnavailable", e.reason(), null));
+        default -> Response.json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
+            "Invalid value: " + e.reason()));
+      };
     }
     ObjectNode answer = Statuses.JSON.createObjectNode();
     answer.put("apiVersion", QueryKind.API_VERSION);

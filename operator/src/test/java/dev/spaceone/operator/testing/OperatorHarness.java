@@ -41,7 +41,7 @@ public final class OperatorHarness implements AutoCloseable {
     cluster = new MockCluster();
     client = cluster.admin();
     cluster.createNamespace(NAMESPACE);
-    kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin, cluster.podLogs());
+    kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin, null, p -> true, cluster.podLogs());
     gc = new LocalGarbageCollector(cluster.client("garbage-collector"));
     operatorClient = cluster.client(MockCluster.OPERATOR_AGENT);
     operator = SpaceOneOperator.start(operatorClient, settings);
