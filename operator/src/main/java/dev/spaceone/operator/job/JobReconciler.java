@@ -192,7 +192,7 @@ public class JobReconciler implements Reconciler<Job> {
       return untilDeadline(job, write(job, next, now, context), now);
     }
     boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
-    Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod);
+    Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
     if (!succeeded && failed.isEmpty()) {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }

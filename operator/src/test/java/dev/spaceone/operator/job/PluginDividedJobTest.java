@@ -66,7 +66,7 @@ class PluginDividedJobTest {
   }
 
   static PluginRun plans(PlanFixture plan, Duration runTime) {
-    return new PluginRun(runTime, 0, plan.result(), plan.log());
+    return new PluginRun(runTime, 0, plan.result()).withLog(plan.log());
   }
 
   @Test
@@ -128,7 +128,7 @@ class PluginDividedJobTest {
   void aPluginThatCannotPlanFailsTheJobWithItsError() {
     planning.put("broken", new PluginRun(Duration.ofMillis(100), 1,
         "{\"failure_count\":1,\"errors\":[{\"error_code\":\"ERROR_PLUGIN_UNREACHABLE\",\"message\":\"no answer on "
-            + "127.0.0.1:50051\"}]}", "runner: the plugin never answered\n"));
+            + "127.0.0.1:50051\"}]}").withLog("runner: the plugin never answered\n"));
     harness.create(job("broken", ""));
     Job job = harness.awaitJob("broken", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.FAILURE);
     assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
@@ -140,8 +140,8 @@ class PluginDividedJobTest {
   @Test
   void aPlanThatDoesNotMatchItsDigestFailsTheJob() {
     PlanFixture plan = PlanFixture.ofCounts(3, 1, 0);
-    planning.put("cut", new PluginRun(Duration.ofMillis(100), 0, plan.result(),
-        plan.log().replaceFirst("SPACEONE_PLAN \\{\"kind\":\"task\"[^\n]*\n", "")));
+    planning.put("cut", new PluginRun(Duration.ofMillis(100), 0, plan.result())
+        .withLog(plan.log().replaceFirst("SPACEONE_PLAN \\{\"kind\":\"task\"[^\n]*\n", "")));
     harness.create(job("cut", ""));
     Job job = harness.awaitJob("cut", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.FAILURE);
     assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
