@@ -29,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -319,7 +320,10 @@ public final class LocalKubelet implements AutoCloseable {
   /** Starts a container's process; its stdout and stderr go line by line into {@code log}, as a runtime keeps them. */
   private Process start(List<String> command, Map<String, String> environment, TaskWorkspace workspace, Path log)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.tmpDir().toFile());
+    // Found on the pod's PATH (ProcessBuilder would search the sandbox's own).
+    List<String> resolved = new ArrayList<>(command);
+    which(command.get(0), environment.get("PATH")).ifPresent(p -> resolved.set(0, p.toString()));
+    ProcessBuilder builder = new ProcessBuilder(resolved).directory(workspace.tmpDir().toFile());
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process process = builder.start();
