@@ -1,5 +1,6 @@
 package dev.spaceone.operator.task;
 
+import dev.spaceone.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
