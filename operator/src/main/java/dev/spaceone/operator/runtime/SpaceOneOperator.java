@@ -8,6 +8,7 @@ import dev.spaceone.operator.query.RecordFeed;
 import dev.spaceone.operator.query.RecordStore;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
+import dev.spaceone.operator.desired.PluginPortPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -67,8 +68,9 @@ public final class SpaceOneOperator implements AutoCloseable {
     StatusRecorder statusRecorder = new StatusRecorder(client);
     EventRecorder events = new EventRecorder(client, identity, clock);
     OperatorMetrics metrics = new OperatorMetrics(registry);
-    jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock);
-    jobReconciler = new JobReconciler(settings, statusRecorder, events, clock);
+    PluginPortPolicy portPolicy = new PluginPortPolicy();
+    jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock, portPolicy);
+    jobReconciler = new JobReconciler(settings, statusRecorder, events, clock, portPolicy);
     operator.register(jobReconciler, o -> {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.settings;
 
+import dev.spaceone.operator.desired.PluginRunner;
 import java.time.Duration;
 import java.util.Set;
 
@@ -17,6 +18,7 @@ import java.util.Set;
  * @param reconcileThreads reconciles running at once, per controller
  * @param managementPort port of /metrics, /healthz and /readyz; 0 picks a free one, -1 disables it
  * @param identity this replica's name in the leader Lease and in its Events (the pod's name in a cluster)
+ * @param runner image and command of the plugin runner in grpc task pods
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -27,28 +29,34 @@ public record OperatorSettings(
     Duration retryBackoffLimit,
     int reconcileThreads,
     int managementPort,
-    String identity) {
+    String identity,
+    PluginRunner runner) {
 
   public static final String LEASE_NAME = "spaceone-job-operator";
 
   /** Settings for tests and the sandbox: no leader election, short delays, no management port. */
   public static OperatorSettings forTests() {
     return new OperatorSettings(Set.of(), false, null, Duration.ofMillis(200), Duration.ofMillis(100),
-        Duration.ofSeconds(2), 10, -1, "spaceone-job-operator-local");
+        Duration.ofSeconds(2), 10, -1, "spaceone-job-operator-local", PluginRunner.DEFAULT);
   }
 
   public OperatorSettings withManagementPort(int port) {
     return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
-        retryBackoffLimit, reconcileThreads, port, identity);
+        retryBackoffLimit, reconcileThreads, port, identity, runner);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
     return new OperatorSettings(watchNamespaces, true, namespace, jobStatusInterval, retryBackoff,
-        retryBackoffLimit, reconcileThreads, managementPort, identity);
+        retryBackoffLimit, reconcileThreads, managementPort, identity, runner);
   }
 
   public OperatorSettings withRetryBackoff(Duration backoff, Duration limit) {
     return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, backoff, limit,
-        reconcileThreads, managementPort, identity);
+        reconcileThreads, managementPort, identity, runner);
+  }
+
+  public OperatorSettings withRunner(PluginRunner value) {
+    return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
+        retryBackoffLimit, reconcileThreads, managementPort, identity, value);
   }
 }

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.settings;
 
+import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.query.QueryLimits;
 import java.net.InetAddress;
@@ -35,7 +36,8 @@ public record Settings(OperatorSettings operator, String logLevel, QueryServerCo
         Duration.ofSeconds(read.number("TASK_RETRY_BACKOFF_LIMIT_SECONDS", 360)),
         (int) read.number("RECONCILE_THREADS", 50),
         (int) read.number("MANAGEMENT_PORT", 8080),
-        read.text("HOSTNAME", localHostName()));
+        read.text("HOSTNAME", localHostName()),
+        PluginRunner.fromEnvironment(env));
     String queryPort = read.text("QUERY_PORT", "");
     QueryServerConfig defaults = QueryServerConfig.defaults();
     // The query limits are defined (names, defaults) by the query engine; read here with the rest.
@@ -62,6 +64,12 @@ public record Settings(OperatorSettings operator, String logLevel, QueryServerCo
       public String get(Object key) {
         names.add((String) key);
         return super.get(key);
+      }
+
+      @Override
+      public String getOrDefault(Object key, String fallback) {
+        names.add((String) key);
+        return super.getOrDefault(key, fallback);
       }
     };
     recording.put("QUERY_PORT", "1"); // so that the query API's settings are read too

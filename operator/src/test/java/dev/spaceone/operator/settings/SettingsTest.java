@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.query.QueryLimits;
 import java.io.IOException;
@@ -23,7 +24,7 @@ class SettingsTest {
   void defaultsWhenNothingIsSet() {
     Settings settings = Settings.fromEnvironment(Map.of("HOSTNAME", "op-0", "POD_NAMESPACE", "ops"));
     assertEquals(new OperatorSettings(Set.of(), true, "ops", Duration.ofSeconds(1), Duration.ofSeconds(10),
-        Duration.ofSeconds(360), 50, 8080, "op-0"), settings.operator());
+        Duration.ofSeconds(360), 50, 8080, "op-0", PluginRunner.DEFAULT), settings.operator());
     assertEquals("info", settings.logLevel());
     assertNull(settings.queryServer(), "no QUERY_PORT, no query API");
   }
@@ -40,7 +41,7 @@ class SettingsTest {
         Map.entry("QUERY_SAR_CACHE_TTL_SECONDS", "5"), Map.entry("QUERY_SAR_CACHE_SIZE", "9"),
         Map.entry("QUERY_MAX_CONDITIONS", "4")));
     assertEquals(new OperatorSettings(Set.of("a", "b"), false, "lease", Duration.ofMillis(250),
-        Duration.ofSeconds(3), Duration.ofSeconds(30), 7, -1, "op-1"), settings.operator());
+        Duration.ofSeconds(3), Duration.ofSeconds(30), 7, -1, "op-1", PluginRunner.DEFAULT), settings.operator());
     assertEquals("debug", settings.logLevel());
     QueryServerConfig query = settings.queryServer();
     assertEquals(List.of(8443, Path.of("/tls"), 3, 2048L, Duration.ofSeconds(5), 9),
