@@ -16,7 +16,6 @@ import dev.spaceone.operator.sandbox.real.Pki;
 import dev.spaceone.operator.task.Labels;
 import dev.spaceone.operator.task.TaskNames;
 import dev.spaceone.operator.task.TaskPodBuilder;
-import dev.spaceone.operator.testing.OperatorHarness;
 import dev.spaceone.operator.testing.SimulatedKubelet;
 import dev.spaceone.operator.testing.SimulatedKubelet.ContainerRun;
 import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
@@ -341,7 +340,13 @@ class ChaosE2ETest {
   }
 
   static PluginRun plugin(Pod pod) {
-    JsonNode options = OperatorHarness.taskJson(pod).path("task_options");
+    JsonNode options;
+    try {
+      options = Serialization.jsonMapper().readTree(pod.getMetadata().getAnnotations()
+          .get(TaskPodBuilder.TASK_JSON_ANNOTATION)).path("task_options");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     int attempt = Integer.parseInt(pod.getMetadata().getLabels().get(Labels.ATTEMPT));
     Duration runTime = Duration.ofMillis(options.path("runMs").asLong(1000));
     long stopMs = options.path("stopMs").asLong(0);
@@ -564,6 +569,8 @@ class ChaosE2ETest {
       this.seed = seed;
       this.env = env;
       this.apiServerPort = URI.create(plane.apiServerUrl()).getPort();
+      // An interrupted run (Ctrl-C, the fork's timeout) must not leave operator JVMs behind.
+      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "chaos-operators-shutdown"));
     }
 
     synchronized void start() {
