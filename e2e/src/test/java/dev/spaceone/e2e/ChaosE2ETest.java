@@ -99,7 +99,7 @@ class ChaosE2ETest {
 
     try (ControlPlane plane = ControlPlane.start()) {
       KubernetesClient admin = plane.client();
-      SpaceOneCluster.installCrds(plane);
+      installCrds(admin);
       String ns = SpaceOneCluster.createNamespace(plane, "chaos");
       String leaseNs = SpaceOneCluster.createNamespace(plane, "chaos-lease");
       admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build()).create();
@@ -187,6 +187,19 @@ class ChaosE2ETest {
       }
       assertEquals(1, kubelet.maxRunningOfOneTask(), "two attempts of one task ran at once");
       assertTrue(kills.get() > 0 && runningDeleted.get() > 0, "the chaos did happen");
+    }
+  }
+
+  /** The CRDs on this control plane (SpaceOneCluster's install is once per run, for the shared one). */
+  private static void installCrds(KubernetesClient admin) {
+    for (Path file : SpaceOneCluster.crdFiles()) {
+      var crd = admin.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
+      admin.resource(crd).forceConflicts().serverSideApply();
+      admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+              SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
   }
 
