@@ -12,13 +12,13 @@ import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.plugin.ErrorCodes;
 import dev.spaceone.operator.runtime.OperatorSettings;
-import dev.spaceone.operator.sandbox.real.Pki;
-import dev.spaceone.operator.task.Labels;
+import dev.spaceone.testkit.Pki;
+import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.task.TaskNames;
 import dev.spaceone.operator.task.TaskPodBuilder;
-import dev.spaceone.operator.testing.SimulatedKubelet;
-import dev.spaceone.operator.testing.SimulatedKubelet.ContainerRun;
-import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
+import dev.spaceone.testkit.SimulatedKubelet;
+import dev.spaceone.testkit.SimulatedKubelet.ContainerRun;
+import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -590,7 +590,7 @@ class ChaosE2ETest {
       int n = all.size() + 1;
       String identity = OPERATOR_PREFIX + n;
       Pki.Issued cert = plane.issueClientCertificate(identity, "system:masters",
-          dev.spaceone.operator.sandbox.real.ControlPlane.AUDITED_GROUP);
+          dev.spaceone.testkit.ControlPlane.AUDITED_GROUP);
       try {
         FaultProxy proxy = new FaultProxy(cert.sslContext(plane.clusterCa().certificate()), apiServerPort,
             FAULT_RATE, seed + n, () -> true);
