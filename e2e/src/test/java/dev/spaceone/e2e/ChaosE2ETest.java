@@ -1,5 +1,6 @@
 package dev.spaceone.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -248,7 +249,13 @@ class ChaosE2ETest {
           admin.resource(job(name, ns, width, 15 + random.nextInt(11), random)).create();
         }
         case KILL_OPERATOR -> {
-          if (operators.kill(action.choice(), leader(admin, leaseNamespace))) {
+          String leader = leader(admin, leaseNamespace);
+          if (action.choice() != 0) {
+            // A leader kill waits until a live process holds the Lease (after a kill it names the dead one until
+            // it expires), so that each such kill is a leader change.
+            leader = awaitLiveLeader(admin, leaseNamespace, operators);
+          }
+          if (operators.kill(action.choice(), leader)) {
             kills.incrementAndGet();
           }
         }
@@ -539,6 +546,20 @@ class ChaosE2ETest {
     }
   }
 
+  private static String awaitLiveLeader(KubernetesClient admin, String leaseNamespace, Operators operators) {
+    try {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        if (operators.alive() == 0) {
+          operators.start();
+        }
+        return operators.isAlive(leader(admin, leaseNamespace));
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      System.err.println("[chaos] no live operator took the Lease within 90 s; killing another");
+    }
+    return leader(admin, leaseNamespace);
+  }
+
   private static long leaderChanges(List<AuditLog.Write> audit, String leaseNs) {
     List<String> holders = audit.stream().filter(w -> w.succeeded() && "leases".equals(w.resource())
             && leaseNs.equals(w.namespace()) && w.holder() != null)
@@ -619,6 +640,10 @@ class ChaosE2ETest {
           + " (pid " + victim.pid() + ")");
       victim.kill();
       return true;
+    }
+
+    synchronized boolean isAlive(String identity) {
+      return all.stream().anyMatch(p -> p.identity.equals(identity) && p.alive());
     }
 
     synchronized long injected(FaultProxy.Fault fault) {
