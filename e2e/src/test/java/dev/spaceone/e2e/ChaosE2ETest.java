@@ -179,6 +179,11 @@ class ChaosE2ETest {
           + " injectedResets=" + operators.injected(FaultProxy.Fault.RESET)
           + " proxiedRequests=" + operators.requests()
           + " auditedWrites=" + operatorWrites
+          + " deletedKilledAtGraceEnd=" + runs.stream().filter(r -> r.deletionSeen() != null
+              && Integer.valueOf(137).equals(r.exitCode())).count()
+          + " deletedStoppedBySigterm=" + runs.stream().filter(r -> r.deletionSeen() != null
+              && Integer.valueOf(143).equals(r.exitCode())).count()
+          + " deletedWithOwnReport=" + runs.stream().filter(r -> r.deletionSeen() != null && !r.killed()).count()
           + " longestWaitForTerminatingPod=" + longestWait(runs).toMillis() + "ms"
           + " longestDeletionToRetry=" + longestDeletionToRetry(runs).toMillis() + "ms"
           + " maxRunningOfOneTask=" + kubelet.maxRunningOfOneTask());
@@ -334,7 +339,9 @@ class ChaosE2ETest {
   private static Job job(String name, String ns, int parallelism, int taskCount, Random random) {
     StringBuilder tasks = new StringBuilder();
     for (int i = 0; i < taskCount; i++) {
-      tasks.append("    - options: {runMs: ").append(500 + random.nextInt(3_500))
+      // One task in four runs long, so a deleted plugin that ignores SIGTERM is killed at the grace period's end.
+      int runMs = random.nextInt(4) == 0 ? 6_000 + random.nextInt(4_000) : 500 + random.nextInt(3_500);
+      tasks.append("    - options: {runMs: ").append(runMs)
           .append(", created: ").append(random.nextInt(50))
           .append(", updated: ").append(random.nextInt(20))
           .append(", deleted: ").append(random.nextInt(5))
@@ -519,7 +526,8 @@ class ChaosE2ETest {
 
   /** The longest time a deleted running plugin ran on after its deletion (what its task waited for). */
   private static Duration longestWait(List<ContainerRun> runs) {
-    return runs.stream().filter(r -> r.deletionSeen() != null && r.ended() != null && r.started() != null)
+    return runs.stream().filter(r -> r.deletionSeen() != null && r.ended() != null
+            && r.deletionSeen().isBefore(r.ended()))
         .map(r -> Duration.between(r.deletionSeen(), r.ended())).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
   }
 
