@@ -22,6 +22,12 @@ final class RunnerHarness {
   Duration timeout = Duration.ofSeconds(60);
   Duration connectTimeout = Duration.ofSeconds(5);
   Duration unaryTimeout = Duration.ofSeconds(20);
+  /** Null: a minute after the timeout, so that the calls' own deadlines are what the tests see. */
+  Duration watchdog;
+  /** What the watchdog's halt does; by default it fails the test. */
+  java.util.function.IntConsumer halt = status -> {
+    throw new AssertionError("the deadline watchdog fired");
+  };
 
   RunnerHarness(Path dir) {
     this.dir = dir;
@@ -43,13 +49,11 @@ final class RunnerHarness {
     Path result = dir.resolve("result.json");
     Files.deleteIfExists(result);
     RunnerSettings settings = new RunnerSettings(mode, task, secret, result, null, "127.0.0.1:1", timeout,
-        connectTimeout, unaryTimeout);
+        connectTimeout, unaryTimeout, watchdog != null ? watchdog : timeout.plusMinutes(1));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     int code;
     try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8)) {
-      code = new Runner(settings, connector, out, status -> {
-        throw new AssertionError("the deadline watchdog fired");
-      }).run();
+      code = new Runner(settings, connector, out, halt).run();
     }
     String text = Files.readString(result);
     return new Outcome(code, JSON.readTree(text), text, stdout.toString(StandardCharsets.UTF_8));
