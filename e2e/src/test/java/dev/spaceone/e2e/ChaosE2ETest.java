@@ -238,6 +238,20 @@ class ChaosE2ETest {
       SimulatedKubelet kubelet, Operators operators, Random random, Map<String, Integer> parallelism)
       throws InterruptedException {
     long start = System.nanoTime();
+    ExecutorService killer = Executors.newSingleThreadExecutor();
+    try {
+      runActions(schedule, admin, ns, leaseNamespace, kubelet, operators, random, parallelism, start, killer);
+    } finally {
+      killer.shutdown();
+      if (!killer.awaitTermination(3, TimeUnit.MINUTES)) {
+        killer.shutdownNow();
+      }
+    }
+  }
+
+  private void runActions(List<Action> schedule, KubernetesClient admin, String ns, String leaseNamespace,
+      SimulatedKubelet kubelet, Operators operators, Random random, Map<String, Integer> parallelism, long start,
+      ExecutorService killer) throws InterruptedException {
     for (Action action : schedule) {
       long wait = action.at().toMillis() - (System.nanoTime() - start) / 1_000_000;
       if (wait > 0) {
@@ -253,17 +267,18 @@ class ChaosE2ETest {
           parallelism.put(name, width);
           admin.resource(job(name, ns, width, 15 + random.nextInt(11), random)).create();
         }
-        case KILL_OPERATOR -> {
+        case KILL_OPERATOR -> killer.execute(() -> {
           String leader = leader(admin, leaseNamespace);
           if (action.choice() != 0) {
             // A leader kill waits until a live process holds the Lease (after a kill it names the dead one until
-            // it expires), so that each such kill is a leader change.
+            // it expires), so that each such kill is a leader change; on its own thread, so the rest of the
+            // schedule (pod deletions) goes on meanwhile.
             leader = awaitLiveLeader(admin, leaseNamespace, operators);
           }
           if (operators.kill(action.choice(), leader)) {
             kills.incrementAndGet();
           }
-        }
+        });
         case START_OPERATOR -> {
           if (operators.alive() < 2) {
             operators.start();
