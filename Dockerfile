@@ -2,6 +2,8 @@
 # Build the jar first: mvn -B -q install -DskipTests
 FROM eclipse-temurin:17-jre
 COPY operator/target/spaceone-job-operator.jar /opt/spaceone/spaceone-job-operator.jar
+# The runner of SpaceONE gRPC plugins: the main container of `protocol: grpc` task pods (RUNNER_COMMAND).
+COPY plugin-runner/target/spaceone-plugin-runner.jar /opt/spaceone/plugin-runner.jar
 USER 65532:65532
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["java", "-jar", "/opt/spaceone/spaceone-job-operator.jar"]
