@@ -26,9 +26,6 @@ import java.util.function.IntConsumer;
  * (bad input, plugin unreachable, stream broken, deadline).
  */
 public final class Runner {
-  /** After the deadline the calls end on their own; the watchdog is for whatever does not (a stuck sink). */
-  static final long WATCHDOG_GRACE_MILLIS = 15_000;
-
   /** Opens the plugin connection; the real one waits for the TCP port, tests hand over in-process channels. */
   public interface Connector {
     PluginConnection connect(Deadline deadline) throws PluginCallException;
@@ -59,6 +56,7 @@ public final class Runner {
       thread.setDaemon(true);
       return thread;
     });
+    // After the deadline the calls end by themselves; the watchdog is for whatever does not (a stuck sink).
     watchdog.schedule(() -> {
       result.addTaskFailure(new ErrorInfo(ErrorCodes.PLUGIN_TIMEOUT,
           "task deadline of " + settings.deadline().toSeconds() + " s reached; the runner was stopped"));
@@ -66,7 +64,7 @@ public final class Runner {
         Log.info("deadline passed and the run did not end: stopping");
         halt.accept(1);
       }
-    }, settings.deadline().toMillis() + WATCHDOG_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }, settings.watchdog().toMillis(), TimeUnit.MILLISECONDS);
     try {
       return runTask(resultFile, result, deadline);
     } finally {

@@ -10,9 +10,11 @@ import java.util.Map;
  * @param timeout the task's timeout (SPACEONE_TASK_TIMEOUT_SECONDS), else {@link #DEFAULT_TIMEOUT}
  * @param connectTimeout how long the plugin may take to accept connections
  * @param unaryTimeout the bound of each unary call (SpaceONE's own: 180 s)
+ * @param watchdog when the run is stopped if it has not ended by itself (after {@link #deadline()}, before the
+ *     pod's activeDeadlineSeconds)
  */
 public record RunnerSettings(String mode, Path taskFile, Path secretDir, Path resultFile, Path sinkDir,
-    String endpoint, Duration timeout, Duration connectTimeout, Duration unaryTimeout) {
+    String endpoint, Duration timeout, Duration connectTimeout, Duration unaryTimeout, Duration watchdog) {
   /** SpaceONE's inventory job limit (JOB_TIMEOUT = 2 h), for a task without a timeout of its own. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
@@ -34,19 +36,20 @@ public record RunnerSettings(String mode, Path taskFile, Path secretDir, Path re
     return new RunnerSettings(mode, path(env, "SPACEONE_TASK_FILE", true), path(env, "SPACEONE_SECRET_DIR", false),
         path(env, "SPACEONE_RESULT_FILE", true), path(env, "SPACEONE_SINK_DIR", false),
         env.getOrDefault("SPACEONE_PLUGIN_ENDPOINT", "127.0.0.1:50051"), taskTimeout, CONNECT_TIMEOUT,
-        UNARY_TIMEOUT);
+        UNARY_TIMEOUT, taskTimeout.minus(margin(taskTimeout).dividedBy(2)));
   }
 
   /**
-   * The runner's own deadline: the task's timeout less a margin, so that it writes its result before the pod's
-   * activeDeadlineSeconds (the same timeout) kills it.
+   * The deadline of the runner's calls: the task's timeout less a margin (10%, at most 10 s), so that it writes its
+   * result before the pod's activeDeadlineSeconds (the same timeout) kills it.
    */
   public Duration deadline() {
+    return timeout.minus(margin(timeout));
+  }
+
+  private static Duration margin(Duration timeout) {
     Duration margin = timeout.dividedBy(10);
-    if (margin.compareTo(Duration.ofSeconds(10)) > 0) {
-      margin = Duration.ofSeconds(10);
-    }
-    return timeout.minus(margin);
+    return margin.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : margin;
   }
 
   private static Path path(Map<String, String> env, String name, boolean required) {

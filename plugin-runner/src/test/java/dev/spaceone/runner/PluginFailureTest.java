@@ -19,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +94,41 @@ class PluginFailureTest {
       assertEquals("ERROR_COLLECTOR_PLUGIN", error.get("error_code").asText());
       assertTrue(error.get("message").asText().contains("Collector.collect"), error.toString());
     }
+  }
+
+  @Test
+  void theWatchdogWritesTheTimeoutAndStopsARunThatOverstaysItsDeadline() throws Exception {
+    CountDownLatch halted = new CountDownLatch(1);
+    AtomicInteger haltStatus = new AtomicInteger(-1);
+    RunnerHarness harness = new RunnerHarness(dir);
+    harness.timeout = Duration.ofSeconds(2);
+    harness.watchdog = Duration.ofSeconds(2);
+    harness.halt = status -> {
+      haltStatus.set(status);
+      halted.countDown();
+    };
+    // Something that ignores every deadline (as a stuck sink would): it goes on only once the watchdog halted
+    // (in production the process ends there; here the run goes on, and its own result is not written over).
+    RunnerHarness.Outcome outcome;
+    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+      out.onNext(Resources.cloudService("a"));
+      out.onCompleted();
+    })) {
+      var channel = plugin.start(PluginConnection.MAX_INBOUND_BYTES);
+      outcome = harness.run("collect", inventoryTask(""), deadline -> {
+        try {
+          halted.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return PluginConnection.over(channel, deadline, harness.unaryTimeout);
+      });
+    }
+
+    assertEquals(1, haltStatus.get());
+    JsonNode error = outcome.result().get("errors").get(0);
+    assertEquals("ERROR_PLUGIN_TIMEOUT", error.get("error_code").asText());
+    assertTrue(error.get("message").asText().endsWith("the runner was stopped"), error.toString());
   }
 
   @Test

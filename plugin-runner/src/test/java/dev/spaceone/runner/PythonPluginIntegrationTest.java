@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.runner.grpc.PluginConnection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runner (Main, as its own JVM) against the example plugins on spaceone-core, each a real Python process
- * started as SpaceONE images start (console script, SPACEONE_PORT). The counts are the ones
- * examples/plugin/python/README.md promises.
+ * The runner against the example plugins on spaceone-core, each a real Python process started as SpaceONE images
+ * start (console script, SPACEONE_PORT): once as its own JVM (Main, environment, exit code), otherwise in this
+ * JVM over its real TCP connection. The counts are the ones examples/plugin/python/README.md promises.
  */
 class PythonPluginIntegrationTest {
   private static Process inventory;
@@ -73,8 +75,8 @@ class PythonPluginIntegrationTest {
   record Run(int exitCode, JsonNode result, String stdout, String stderr) {
   }
 
-  /** Runs {@code java dev.spaceone.runner.Main mode} as the task pod's main container would. */
-  private Run runner(String mode, int port, String taskJson) throws Exception {
+  /** Runs {@code java dev.spaceone.runner.Main mode} as its own JVM, as the task pod's main container would. */
+  private Run runnerProcess(String mode, int port, String taskJson) throws Exception {
     Path task = dir.resolve("task.json");
     Files.writeString(task, taskJson);
     Path secret = Files.createDirectories(dir.resolve("secret"));
@@ -96,6 +98,16 @@ class PythonPluginIntegrationTest {
         Files.readString(stdout, StandardCharsets.UTF_8), err);
   }
 
+  /** Runs the runner in this JVM (a JVM start per case costs seconds) over its real connection to the plugin. */
+  private Run runner(String mode, int port, String taskJson) throws Exception {
+    RunnerHarness harness = new RunnerHarness(dir);
+    harness.connectTimeout = Duration.ofSeconds(60);
+    RunnerHarness.Outcome outcome = harness.run(mode, taskJson, deadline -> PluginConnection.open(
+        "127.0.0.1:" + port, harness.connectTimeout, deadline, harness.unaryTimeout,
+        PluginConnection.MAX_INBOUND_BYTES));
+    return new Run(outcome.exitCode(), outcome.result(), outcome.stdout(), "");
+  }
+
   private static String inventoryTask(String options, String sink) {
     return "{\"job_id\":\"inv\",\"job_task_id\":\"inv-0\",\"service\":\"inventory\",\"domain_id\":\"domain-1\","
         + "\"options\":" + options + ",\"task_options\":{},\"sink\":\"" + sink + "\"}";
@@ -108,7 +120,7 @@ class PythonPluginIntegrationTest {
 
   @Test
   void inventoryCollectsTwoRegionsAsSubTasks() throws Exception {
-    Run run = runner("collect", inventoryPort, inventoryTask("{}", "log"));
+    Run run = runnerProcess("collect", inventoryPort, inventoryTask("{}", "log"));
 
     assertEquals(0, run.exitCode(), run.stderr());
     assertEquals(6, run.result().get("created_count").asInt(), run.result().toString());

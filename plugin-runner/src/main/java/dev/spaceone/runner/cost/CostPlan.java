@@ -10,7 +10,6 @@ import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.costanalysis.ChangedInfo;
 import dev.spaceone.runner.api.costanalysis.GetTasksRequest;
 import dev.spaceone.runner.api.costanalysis.InitRequest;
-import dev.spaceone.runner.api.costanalysis.PluginInfo;
 import dev.spaceone.runner.api.costanalysis.SyncedAccountInfo;
 import dev.spaceone.runner.api.costanalysis.TaskInfo;
 import dev.spaceone.runner.api.costanalysis.TasksInfo;
@@ -49,9 +48,9 @@ public final class CostPlan {
   /** Asks the plugin for the plan; prints it on {@code out}; returns the result object. */
   public ObjectNode run(PrintStream out) throws PluginCallException {
     Struct options = CostCollection.options(task);
-    PluginInfo info = plugin.unary(PluginMethods.DATA_SOURCE_INIT,
-        InitRequest.newBuilder().setOptions(Structs.struct(task.options())).setDomainId(task.domainId()).build());
-    Log.info("DataSource.init metadata keys: " + info.getMetadata().getFieldsMap().keySet());
+    plugin.unaryIfServed(PluginMethods.DATA_SOURCE_INIT,
+            InitRequest.newBuilder().setOptions(Structs.struct(task.options())).setDomainId(task.domainId()).build())
+        .ifPresent(info -> Log.info("DataSource.init metadata keys: " + info.getMetadata().getFieldsMap().keySet()));
     GetTasksRequest.Builder request = GetTasksRequest.newBuilder()
         .setOptions(options).setSecretData(secretData).setDomainId(task.domainId());
     if (!task.start().isEmpty()) {

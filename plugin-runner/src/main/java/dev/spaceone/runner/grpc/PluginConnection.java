@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -119,6 +120,18 @@ public final class PluginConnection implements AutoCloseable {
       }
     }
     throw failure(method, last);
+  }
+
+  /** {@link #unary}, or empty when the plugin does not serve the method (UNIMPLEMENTED): optional methods. */
+  public <Q, R> Optional<R> unaryIfServed(MethodDescriptor<Q, R> method, Q request) throws PluginCallException {
+    try {
+      return Optional.of(unary(method, request));
+    } catch (PluginCallException e) {
+      if (e.unimplemented()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** A server stream under the task deadline; close it to cancel the call early. */

@@ -7,7 +7,6 @@ import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.inventory.CollectRequest;
 import dev.spaceone.runner.api.inventory.GetTaskRequest;
 import dev.spaceone.runner.api.inventory.InitRequest;
-import dev.spaceone.runner.api.inventory.PluginInfo;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
 import dev.spaceone.runner.api.inventory.TaskInfo;
 import dev.spaceone.runner.grpc.PluginCallException;
@@ -83,14 +82,8 @@ public final class InventoryCollection {
   }
 
   private void init(Struct options) throws PluginCallException {
-    try {
-      PluginInfo info = plugin.unary(PluginMethods.COLLECTOR_INIT, InitRequest.newBuilder().setOptions(options).build());
-      Log.info("Collector.init metadata keys: " + info.getMetadata().getFieldsMap().keySet());
-    } catch (PluginCallException e) {
-      if (!e.unimplemented()) {
-        throw e;
-      }
-    }
+    plugin.unaryIfServed(PluginMethods.COLLECTOR_INIT, InitRequest.newBuilder().setOptions(options).build())
+        .ifPresent(info -> Log.info("Collector.init metadata keys: " + info.getMetadata().getFieldsMap().keySet()));
   }
 
   /**
