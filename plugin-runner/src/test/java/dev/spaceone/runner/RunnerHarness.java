@@ -53,11 +53,25 @@ final class RunnerHarness {
     RunnerSettings settings = new RunnerSettings(mode, task, secret, result, sinkDir, "127.0.0.1:1", timeout,
         connectTimeout, unaryTimeout, watchdog != null ? watchdog : timeout.plusMinutes(1));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream systemErr = System.err;
     int code;
-    try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8)) {
+    // The runner logs on System.err: every run of every test checks that no secret value reaches the log.
+    try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
+      System.setErr(err);
       code = new Runner(settings, connector, out, halt).run();
+    } finally {
+      System.setErr(systemErr);
     }
+    String log = stderr.toString(StandardCharsets.UTF_8);
+    systemErr.print(log);
     String text = Files.readString(result);
+    for (String value : SECRET.values()) {
+      if (log.contains(value) || text.contains(value)) {
+        throw new AssertionError("secret data in the runner's log or result");
+      }
+    }
     return new Outcome(code, JSON.readTree(text), text, stdout.toString(StandardCharsets.UTF_8));
   }
 

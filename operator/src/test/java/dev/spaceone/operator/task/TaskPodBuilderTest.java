@@ -77,11 +77,11 @@ class TaskPodBuilderTest {
   }
 
   private static Pod podWithSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(0), 1);
+    return TaskPodBuilder.build(tasks(JOB).get(0), 1, PluginRunner.DEFAULT);
   }
 
   private static Pod podWithoutSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(1), 1);
+    return TaskPodBuilder.build(tasks(JOB).get(1), 1, PluginRunner.DEFAULT);
   }
 
   private static Container plugin(Pod pod) {
@@ -201,7 +201,7 @@ class TaskPodBuilderTest {
     job.getSpec().getPlugin().setSecurityContext(new SecurityContextBuilder().withRunAsUser(1000L)
         .withReadOnlyRootFilesystem(true).build());
     JobTask task = JobDivider.divide(job, List.of()).get(0);
-    Pod pod = TaskPodBuilder.build(task, 1);
+    Pod pod = TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT);
     var context = plugin(pod).getSecurityContext();
     assertEquals(1000L, context.getRunAsUser());
     assertTrue(context.getReadOnlyRootFilesystem());
@@ -214,7 +214,7 @@ class TaskPodBuilderTest {
     assertEquals("Never", pod.getSpec().getRestartPolicy());
     assertEquals(600L, pod.getSpec().getActiveDeadlineSeconds());
     String withoutTimeout = JOB.replace("  taskTimeoutSeconds: 600\n", "");
-    assertNull(TaskPodBuilder.build(tasks(withoutTimeout).get(0), 1).getSpec().getActiveDeadlineSeconds());
+    assertNull(TaskPodBuilder.build(tasks(withoutTimeout).get(0), 1, PluginRunner.DEFAULT).getSpec().getActiveDeadlineSeconds());
   }
 
   @Test
@@ -234,12 +234,12 @@ class TaskPodBuilderTest {
   @Test
   void podNameIsTheTaskAndTheAttempt() {
     JobTask task = tasks(JOB).get(0);
-    assertEquals("inv-0-1", TaskPodBuilder.build(task, 1).getMetadata().getName());
-    assertEquals("inv-0-3", TaskPodBuilder.build(task, 3).getMetadata().getName());
-    assertEquals("collect", TaskPodBuilder.build(task, 1).getMetadata().getNamespace());
-    assertEquals(Serialization.asJson(TaskPodBuilder.build(task, 2)), Serialization.asJson(TaskPodBuilder.build(task, 2)),
+    assertEquals("inv-0-1", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getName());
+    assertEquals("inv-0-3", TaskPodBuilder.build(task, 3, PluginRunner.DEFAULT).getMetadata().getName());
+    assertEquals("collect", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getNamespace());
+    assertEquals(Serialization.asJson(TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT)), Serialization.asJson(TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT)),
         "the same task and attempt always give the same pod");
-    assertEquals("2", TaskPodBuilder.build(task, 2).getMetadata().getLabels().get(Labels.ATTEMPT));
-    assertEquals("inv", TaskPodBuilder.build(task, 2).getMetadata().getLabels().get(Labels.JOB));
+    assertEquals("2", TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT).getMetadata().getLabels().get(Labels.ATTEMPT));
+    assertEquals("inv", TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT).getMetadata().getLabels().get(Labels.JOB));
   }
 }

@@ -185,11 +185,13 @@ public final class SandboxCommand {
     client = api.client("spaceone-sandbox");
     kubelet = new LocalKubelet(api.client("sandbox-kubelet"), workDir.resolve("run"), podLogs, notes::add);
     running.add(kubelet);
+    LocalKubelet pods = kubelet;
+    api.serveLogs((namespace, pod, container) -> pods.log(pod, container));
     if (!api.collectsGarbage()) {
       running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
     }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
-        OperatorSettings.forTests());
+        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())));
     running.add(operator);
     try {
       queryApi = api.startQueryApi(workDir, operator.records());
