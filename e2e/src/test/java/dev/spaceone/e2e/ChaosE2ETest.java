@@ -11,12 +11,12 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.plugin.ErrorCodes;
-import dev.spaceone.operator.runtime.OperatorSettings;
+import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.testkit.Pki;
 import dev.spaceone.operator.api.Labels;
-import dev.spaceone.operator.task.TaskNames;
-import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.operator.desired.TaskNames;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import dev.spaceone.testkit.SimulatedKubelet;
 import dev.spaceone.testkit.SimulatedKubelet.ContainerRun;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
@@ -634,7 +634,7 @@ class ChaosE2ETest {
       int n = all.size() + 1;
       String identity = OPERATOR_PREFIX + n;
       Pki.Issued cert = plane.issueClientCertificate(identity, "system:masters",
-          dev.spaceone.testkit.ControlPlane.AUDITED_GROUP);
+          dev.spaceone.testkit.LocalControlPlane.AUDITED_GROUP);
       try {
         FaultProxy proxy = new FaultProxy(cert.sslContext(plane.clusterCa().certificate()), apiServerPort,
             FAULT_RATE, seed + n, () -> true);

@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.Main;
+import dev.spaceone.operator.runtime.Main;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ final class OperatorProcess {
 
   /**
    * @param identity the Lease holder identity (HOSTNAME, as in a pod) and the user of its certificate
-   * @param env the operator's settings (OperatorSettings.fromEnvironment)
+   * @param env the operator's settings (Settings.fromEnvironment)
    */
   static OperatorProcess start(String identity, FaultProxy proxy, Path workDir, Map<String, String> env) {
     try {
