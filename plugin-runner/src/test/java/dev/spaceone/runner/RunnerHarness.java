@@ -22,6 +22,8 @@ final class RunnerHarness {
   Duration timeout = Duration.ofSeconds(60);
   Duration connectTimeout = Duration.ofSeconds(5);
   Duration unaryTimeout = Duration.ofSeconds(20);
+  /** SPACEONE_SINK_DIR: the sink Secret's files (sink postgres). */
+  Path sinkDir;
   /** Null: a minute after the timeout, so that the calls' own deadlines are what the tests see. */
   Duration watchdog;
   /** What the watchdog's halt does; by default it fails the test. */
@@ -48,7 +50,7 @@ final class RunnerHarness {
     Files.createDirectories(secret.resolve("..data"));
     Path result = dir.resolve("result.json");
     Files.deleteIfExists(result);
-    RunnerSettings settings = new RunnerSettings(mode, task, secret, result, null, "127.0.0.1:1", timeout,
+    RunnerSettings settings = new RunnerSettings(mode, task, secret, result, sinkDir, "127.0.0.1:1", timeout,
         connectTimeout, unaryTimeout, watchdog != null ? watchdog : timeout.plusMinutes(1));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();

@@ -23,6 +23,8 @@ public final class TaskJson {
     JobTaskSpec spec = task.getSpec();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("job_id", spec.getJobName());
+    // A re-created Job of the same name is another run: the resource store tells runs apart by this.
+    json.put("job_uid", jobUid(task));
     json.put("job_task_id", task.getMetadata().getName());
     json.put("namespace", task.getMetadata().getNamespace());
     json.put("service", spec.getService().value());
@@ -58,6 +60,12 @@ public final class TaskJson {
     json.put("start", inputs == null ? null : inputs.getStart());
     json.put("last_synchronized_at", inputs == null ? null : inputs.getLastSynchronizedAt());
     return json;
+  }
+
+  private static String jobUid(JobTask task) {
+    return task.getMetadata().getOwnerReferences() == null ? null : task.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()) && "Job".equals(ref.getKind()))
+        .map(ref -> ref.getUid()).findFirst().orElse(null);
   }
 
   public static String render(JobTask task) {

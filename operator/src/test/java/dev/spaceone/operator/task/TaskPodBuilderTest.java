@@ -70,6 +70,7 @@ class TaskPodBuilderTest {
 
   private static List<JobTask> tasks(String yaml) {
     Job job = Serialization.unmarshal(yaml, Job.class);
+    job.getMetadata().setUid("uid-inv");
     List<JobTask> tasks = JobDivider.divide(job, List.of());
     tasks.forEach(t -> t.getMetadata().setUid("uid-" + t.getMetadata().getName()));
     return tasks;
@@ -143,6 +144,7 @@ class TaskPodBuilderTest {
 
     JsonNode json = Serialization.jsonMapper().readTree(pod.getMetadata().getAnnotations().get("spaceone.dev/task-json"));
     assertEquals("inv", json.path("job_id").asText());
+    assertEquals("uid-inv", json.path("job_uid").asText(), "the Job's uid: a re-created Job is another run");
     assertEquals("inv-0", json.path("job_task_id").asText());
     assertEquals("inventory", json.path("service").asText());
     assertEquals("us-east-1", json.path("options").path("region").asText());
