@@ -142,7 +142,7 @@ public final class BoundedHttpServer implements AutoCloseable {
     return counters.cancelled.get();
   }
 
-  /** Connections closed by a timeout (handshake timeouts excluded: TLS closes those itself). */
+  /** Connections closed by a timeout. */
   public long timedOut() {
     return counters.timedOut.get();
   }

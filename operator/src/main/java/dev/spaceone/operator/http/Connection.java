@@ -29,6 +29,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
@@ -83,9 +85,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    // Covers the TLS handshake too, which has its own, shorter timeout.
-    schedule(server.limits().idleTimeout().toMillis(), this::idleTimeout);
+    // With TLS the handshake has its own timeout, and the idle wait starts once it is done.
+    if (!tls) {
+      schedule(server.limits().idleTimeout().toMillis(), this::idleTimeout);
+    }
     ctx.fireChannelActive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof SslHandshakeCompletionEvent done) {
+      if (done.isSuccess() && state == State.IDLE) {
+        schedule(server.limits().idleTimeout().toMillis(), this::idleTimeout);
+      } else if (done.cause() instanceof SslHandshakeTimeoutException) {
+        server.counters.timedOut.incrementAndGet();
+      }
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   /** Any bytes from the client (before HTTP decoding): a request has begun. */
