@@ -5,6 +5,7 @@ import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.sandbox.SandboxCommand;
+import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +53,7 @@ public final class Main {
     String queryPort = System.getenv("QUERY_PORT");
     QueryServer query = queryPort == null || queryPort.isBlank() ? null : QueryServer.start(
         QueryServerConfig.defaults().withPort(Integer.parseInt(queryPort))
+            .withQueryLimits(QueryLimits.fromEnvironment(System.getenv()))
             .withTlsDir(Path.of(System.getenv().getOrDefault("QUERY_TLS_DIR",
                 QueryServerConfig.DEFAULT_TLS_DIR.toString()))),
         client, operator.records());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Compiles {@code aggregate: [stages]}: {@code group, unwind, count, sort, project, limit, skip,
@@ -42,7 +41,13 @@ final class AggregateStages {
           groupKeys = group.keyNames();
           stages.add(group);
         }
-        case "unwind" -> stages.add(unwind(body));
+        case "unwind" -> {
+          stages.add(unwind(body));
+          if (body.has("filter")) {
+            // SpaceONE's unwind may carry a filter, which it runs as a match stage right after.
+            stages.add(MatchStage.compile(body, filters.clock()));
+          }
+        }
         case "count" -> {
           stages.add(count(body));
           groupKeys = List.of();
@@ -50,7 +55,7 @@ final class AggregateStages {
         case "sort" -> stages.add(sort(body));
         case "project" -> {
           boolean excludeKeys = body.get("exclude_keys").bool(false);
-          stages.add(project(body, excludeKeys ? List.of() : groupKeys));
+          stages.add(ProjectStage.read(body, excludeKeys ? List.of() : groupKeys));
           if (excludeKeys) {
             groupKeys = List.of();
           }
@@ -72,20 +77,32 @@ final class AggregateStages {
   }
 
   /** One row per element of the list at {@code path}; rows where it is null, missing or empty drop out. */
-  private static Stage unwind(QueryNode body) throws QueryException {
+  static Stage unwind(QueryNode body) throws QueryException {
     if (!body.isObject()) {
       throw body.error("must be an object {path}");
     }
-    KeyPath path = KeyPath.from(body.get("path"));
+    QueryNode pathNode = body.get("path");
+    KeyPath path = KeyPath.from(pathNode);
+    QueryBudget budget = body.budget();
+    QueryLimits limits = body.limits();
+    long maxRows = limits.get(QueryLimits.Limit.UNWIND_ROWS);
     return rows -> {
       List<Map<String, Object>> out = new ArrayList<>(rows.size());
       for (Map<String, Object> row : rows) {
+        budget.tick();
         Object value = path.resolve(row);
         if (value instanceof List<?> list) {
+          if (out.size() + list.size() > maxRows) {
+            throw limits.exceeded(QueryLimits.Limit.UNWIND_ROWS, pathNode.path(),
+                "unwinds into more than " + maxRows + " rows");
+          }
           for (Object element : list) {
+            // Each row is a copy of the record's top level map with the element in place.
+            budget.charge(64 + 48L * row.size());
             out.add(path.with(row, element));
           }
         } else if (value != null && value != Values.MISSING) {
+          budget.charge(8);
           out.add(row); // Mongo unwinds a non-list value as a one-element list
         }
       }
@@ -116,88 +133,12 @@ final class AggregateStages {
     }
     return rows -> {
       List<Map<String, Object>> sorted = new ArrayList<>(rows);
-      sorting.sort(sorted, idKey);
+      sorting.sort(sorted, idKey, body.budget());
       return sorted;
     };
   }
 
-  /**
-   * {@code fields: [{key, name}]} puts the value of each key under its name, after the kept group
-   * keys; {@code exclude: [keys]} instead drops those keys and keeps the rest.
-   */
-  private static Stage project(QueryNode body, List<String> keptKeys) throws QueryException {
-    if (!body.isObject()) {
-      throw body.error("must be an object {fields} or {exclude}");
-    }
-    List<KeyPath> excluded = new ArrayList<>();
-    for (QueryNode key : body.get("exclude").list()) {
-      excluded.add(KeyPath.from(key));
-    }
-    List<String> names = new ArrayList<>();
-    List<KeyPath> keys = new ArrayList<>();
-    for (QueryNode field : body.get("fields").list()) {
-      if (!field.isObject()) {
-        throw field.error("must be an object {key, name}");
-      }
-      if (field.has("operator")) {
-        throw field.get("operator").error("project operators are not supported");
-      }
-      QueryNode nameNode = field.get("name", "n");
-      QueryNode keyNode = field.get("key", "k");
-      String name = nameNode.name();
-      names.add(name);
-      keys.add(keyNode.isAbsent() ? KeyPath.of(name, nameNode) : KeyPath.from(keyNode));
-    }
-    if (keys.isEmpty() == excluded.isEmpty()) {
-      throw body.error("needs either fields or exclude");
-    }
-    if (!excluded.isEmpty()) {
-      return rows -> {
-        List<Map<String, Object>> out = new ArrayList<>(rows.size());
-        for (Map<String, Object> row : rows) {
-          Map<String, Object> kept = row;
-          for (KeyPath key : excluded) {
-            kept = key.without(kept);
-          }
-          out.add(kept);
-        }
-        return out;
-      };
-    }
-    return rows -> {
-      List<Map<String, Object>> out = new ArrayList<>(rows.size());
-      for (Map<String, Object> row : rows) {
-        Map<String, Object> projected = new LinkedHashMap<>();
-        for (String kept : keptKeys) {
-          if (row.containsKey(kept)) {
-            projected.put(kept, row.get(kept));
-          }
-        }
-        for (int i = 0; i < keys.size(); i++) {
-          Object value = keys.get(i).resolve(row);
-          if (value != Values.MISSING) {
-            projected.put(names.get(i), value);
-          }
-        }
-        out.add(projected);
-      }
-      return out;
-    };
-  }
-
   private Stage match(QueryNode body) throws QueryException {
-    if (!body.isObject()) {
-      throw body.error("must be an object {filter, filter_or}");
-    }
-    Predicate<Map<String, Object>> filter = filters.compile(body);
-    return rows -> {
-      List<Map<String, Object>> out = new ArrayList<>();
-      for (Map<String, Object> row : rows) {
-        if (filter.test(row)) {
-          out.add(row);
-        }
-      }
-      return out;
-    };
+    return MatchStage.compile(body, filters.clock());
   }
 }

@@ -21,37 +21,60 @@ final class FilterCompiler {
     this.clock = clock;
   }
 
-  /** {@code filter} AND ({@code filter_or} ...) of the given query object (the query or a match stage). */
+  Clock clock() {
+    return clock;
+  }
+
+  /** {@code filter} AND ({@code filter_or} ...) of the given query object. */
   Predicate<Map<String, Object>> compile(QueryNode owner) throws QueryException {
+    return compile(owner, List.of());
+  }
+
+  /**
+   * {@code filter} AND ({@code filter_or} OR keyword ...). As SpaceONE's {@code append_keyword_filter}: the
+   * keyword is stripped and split on spaces, and each keyword key adds one {@code contain_in} of those words
+   * to {@code filter_or}, so any word in any key matches, and the keyword is ORed with the caller's own
+   * {@code filter_or}.
+   */
+  Predicate<Map<String, Object>> compile(QueryNode owner, List<KeyPath> keywordKeys) throws QueryException {
     List<Predicate<Map<String, Object>>> all = conditions(owner.get("filter"));
     List<Predicate<Map<String, Object>>> any = conditions(owner.get("filter_or"));
+    any.addAll(keyword(owner.get("keyword"), keywordKeys));
     if (!any.isEmpty()) {
       all.add(anyOf(any));
     }
     return allOf(all);
   }
 
-  /** The keyword as a case-insensitive substring of any of the keyword keys; blank means no filter. */
-  Predicate<Map<String, Object>> keyword(QueryNode keywordNode, List<KeyPath> keys)
+  private List<Predicate<Map<String, Object>>> keyword(QueryNode keywordNode, List<KeyPath> keys)
       throws QueryException {
-    if (keywordNode.isAbsent()) {
-      return ALL;
+    if (keywordNode.isAbsent() || keys.isEmpty()) {
+      return List.of();
     }
-    String keyword = keywordNode.text().strip();
-    if (keyword.isEmpty()) {
-      return ALL;
+    List<String> words = new ArrayList<>();
+    for (String word : keywordNode.text().strip().split(" ")) {
+      if (!word.isEmpty()) {
+        words.add(word);
+      }
     }
-    Predicate<Object> contains = c -> c instanceof String s && Operators.containsIgnoreCase(s, keyword);
+    keywordNode.checkLimit(QueryLimits.Limit.VALUES_PER_CONDITION, words.size());
+    if (words.isEmpty()) {
+      return List.of();
+    }
+    String[] needles = words.toArray(new String[0]);
+    Predicate<Object> containsAny = c -> c instanceof String s && Operators.containsAnyIgnoreCase(s, needles);
     List<Predicate<Map<String, Object>>> any = new ArrayList<>(keys.size());
     for (KeyPath key : keys) {
-      any.add(record -> key.anyMatch(record, contains));
+      any.add(record -> key.anyMatch(record, containsAny));
     }
-    return anyOf(any);
+    return any;
   }
 
   private List<Predicate<Map<String, Object>>> conditions(QueryNode list) throws QueryException {
+    List<QueryNode> items = list.list();
+    list.budget().countConditions(items.size(), list);
     List<Predicate<Map<String, Object>>> compiled = new ArrayList<>();
-    for (QueryNode condition : list.list()) {
+    for (QueryNode condition : items) {
       compiled.add(condition(condition));
     }
     return compiled;
@@ -66,16 +89,29 @@ final class FilterCompiler {
     String operatorName = operatorNode.text();
     Operators.Operator operator = Operators.named(operatorName);
     if (operator == null) {
-      throw operatorNode.error("unknown operator '" + operatorName + "'; supported: "
+      throw operatorNode.error("unknown operator '" + QueryException.printable(operatorName) + "'; supported: "
           + new TreeSet<>(Operators.names()));
     }
     QueryNode valueNode = condition.get("v", "value");
     Object value = valueNode.value();
-    if (operator.arity() == Operators.Arity.LIST && !(value instanceof List)) {
-      throw valueNode.error("operator '" + operatorName + "' takes a list of values");
+    if (operator.arity() == Operators.Arity.LIST) {
+      if (!(value instanceof List<?> values)) {
+        throw valueNode.error("operator '" + operatorName + "' takes a list of values");
+      }
+      valueNode.checkLimit(QueryLimits.Limit.VALUES_PER_CONDITION, values.size());
     }
     if (operator.arity() == Operators.Arity.SINGLE && value instanceof List) {
       throw valueNode.error("operator '" + operatorName + "' takes a single value, not a list");
+    }
+    if (operator.eachValue()) {
+      // One negated condition per value, ORed: the record must lack at least one of the values.
+      List<QueryNode> nodes = valueNode.list();
+      List<Predicate<Map<String, Object>>> any = new ArrayList<>(nodes.size());
+      for (int i = 0; i < nodes.size(); i++) {
+        Predicate<Object> test = operator.factory().create(((List<?>) value).get(i), nodes.get(i), clock);
+        any.add(record -> !key.anyMatch(record, test));
+      }
+      return any.isEmpty() ? r -> false : anyOf(any);
     }
     Predicate<Object> test = operator.factory().create(value, valueNode, clock);
     if (operator.negated()) {
@@ -84,7 +120,7 @@ final class FilterCompiler {
     return record -> key.anyMatch(record, test);
   }
 
-  private static Predicate<Map<String, Object>> allOf(List<Predicate<Map<String, Object>>> list) {
+  static Predicate<Map<String, Object>> allOf(List<Predicate<Map<String, Object>>> list) {
     if (list.isEmpty()) {
       return ALL;
     }
@@ -103,7 +139,7 @@ final class FilterCompiler {
     };
   }
 
-  private static Predicate<Map<String, Object>> anyOf(List<Predicate<Map<String, Object>>> list) {
+  static Predicate<Map<String, Object>> anyOf(List<Predicate<Map<String, Object>>> list) {
     if (list.size() == 1) {
       return list.get(0);
     }

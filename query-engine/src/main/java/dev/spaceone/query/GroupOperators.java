@@ -19,8 +19,15 @@ final class GroupOperators {
     Object result();
   }
 
-  /** A compiled output field: its name and a way to start a fresh accumulator per group. */
-  record GroupField(String name, AccumulatorFactory factory) {}
+  /**
+   * A compiled output field: its name, a way to start a fresh accumulator per group, and the memory one
+   * added row may make it hold (push, add_to_set and merge_objects grow; the others do not).
+   */
+  record GroupField(String name, AccumulatorFactory factory, long bytesPerAdd) {
+    GroupField(String name, AccumulatorFactory factory) {
+      this(name, factory, 0);
+    }
+  }
 
   @FunctionalInterface
   interface AccumulatorFactory {
@@ -43,14 +50,20 @@ final class GroupOperators {
       List<PushField> pushFields) throws QueryException {
     String operator = operatorNode.text();
     if (!OPERATORS.contains(operator)) {
-      throw operatorNode.error("unknown group operator '" + operator + "'; supported: "
+      throw operatorNode.error("unknown group operator '" + QueryException.printable(operator) + "'; supported: "
           + new TreeSet<>(OPERATORS));
     }
+    return compile(name, operator, key, keyNode, pushFields);
+  }
+
+  /** A field of a known operator; {@code keyNode} is where errors about the key point. */
+  static GroupField compile(String name, String operator, KeyPath key, QueryNode keyNode,
+      List<PushField> pushFields) throws QueryException {
     if (operator.equals("count")) {
       return new GroupField(name, Count::new);
     }
     if (operator.equals("push") && key == null && !pushFields.isEmpty()) {
-      return new GroupField(name, () -> new PushObjects(pushFields));
+      return new GroupField(name, () -> new PushObjects(pushFields), 72 + 48L * pushFields.size());
     }
     if (key == null) {
       throw keyNode.error("is required for operator '" + operator + "'");
@@ -66,7 +79,12 @@ final class GroupOperators {
       case "add_to_set" -> () -> new AddToSet(key);
       default -> () -> new MergeObjects(key, keyNode);
     };
-    return new GroupField(name, factory);
+    long bytesPerAdd = switch (operator) {
+      case "push" -> 8;
+      case "add_to_set", "merge_objects" -> 56;
+      default -> 0;
+    };
+    return new GroupField(name, factory, bytesPerAdd);
   }
 
   private static final class Count implements Accumulator {
@@ -98,8 +116,7 @@ final class GroupOperators {
   }
 
   private static String describe(Object value) {
-    String text = value instanceof String s ? '"' + s + '"' : String.valueOf(value);
-    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    return ProjectStage.describe(value);
   }
 
   /** Whole numbers stay exact longs until a fraction or an overflow forces a double. */

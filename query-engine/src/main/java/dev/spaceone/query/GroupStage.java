@@ -18,10 +18,18 @@ final class GroupStage implements Stage {
 
   private final GroupKey[] keys;
   private final List<GroupOperators.GroupField> fields;
+  private final QueryBudget budget;
+  /** Memory one row may add to its group's growing fields (push, add_to_set, merge_objects). */
+  private final long bytesPerAdd;
+  /** Memory of one new group: its key values, accumulators, hash entries and output row. */
+  private final long bytesPerGroup;
 
-  GroupStage(List<GroupKey> keys, List<GroupOperators.GroupField> fields) {
+  GroupStage(List<GroupKey> keys, List<GroupOperators.GroupField> fields, QueryBudget budget) {
     this.keys = keys.toArray(new GroupKey[0]);
     this.fields = fields;
+    this.budget = budget;
+    this.bytesPerAdd = fields.stream().mapToLong(GroupOperators.GroupField::bytesPerAdd).sum();
+    this.bytesPerGroup = 160 + 64L * this.keys.length + 96L * fields.size();
   }
 
   /** Reads the aggregate form of a group stage; {@code node} is the value of "group". */
@@ -30,6 +38,8 @@ final class GroupStage implements Stage {
       throw node.error("must be an object {keys, fields}");
     }
     List<GroupKey> keys = new ArrayList<>();
+    node.get("keys").checkLimit(QueryLimits.Limit.GROUP_KEYS, node.get("keys").list().size());
+    node.get("fields").checkLimit(QueryLimits.Limit.FIELDS, node.get("fields").list().size());
     for (QueryNode key : node.get("keys").list()) {
       if (!key.isObject()) {
         throw key.error("must be an object {key, name}");
@@ -47,6 +57,7 @@ final class GroupStage implements Stage {
       QueryNode keyNode = field.get("key", "k");
       KeyPath key = keyNode.isAbsent() ? null : KeyPath.from(keyNode);
       List<GroupOperators.PushField> pushFields = new ArrayList<>();
+      field.get("fields").checkLimit(QueryLimits.Limit.FIELDS, field.get("fields").list().size());
       for (QueryNode sub : field.get("fields").list()) {
         if (!sub.isObject()) {
           throw sub.error("must be an object {key, name}");
@@ -60,7 +71,7 @@ final class GroupStage implements Stage {
     if (keys.isEmpty() && fields.isEmpty()) {
       throw node.error("needs keys or fields");
     }
-    return new GroupStage(keys, fields);
+    return new GroupStage(keys, fields, node.budget());
   }
 
   /** SpaceONE options this engine does not implement: refused rather than silently ignored. */
@@ -103,6 +114,11 @@ final class GroupStage implements Stage {
     private final Object[] scratch = new Object[keys.length];
 
     void add(Map<String, Object> row) throws QueryException {
+      if (bytesPerAdd > 0) {
+        budget.charge(bytesPerAdd);
+      } else {
+        budget.tick();
+      }
       Map<Object, Object> level = root;
       Object found = keys.length == 0 ? root.get(Values.MISSING) : null;
       for (int i = 0; i < keys.length; i++) {
@@ -129,7 +145,8 @@ final class GroupStage implements Stage {
       }
     }
 
-    private Group newGroup(Map<Object, Object> level, Object normalized) {
+    private Group newGroup(Map<Object, Object> level, Object normalized) throws QueryException {
+      budget.charge(bytesPerGroup);
       Group group = new Group(scratch.clone(), fields);
       level.put(normalized, group);
       groups.add(group);
@@ -137,7 +154,7 @@ final class GroupStage implements Stage {
     }
 
     /** The output rows, ordered by group key values. */
-    List<Map<String, Object>> rows() {
+    List<Map<String, Object>> rows() throws QueryException {
       groups.sort((a, b) -> {
         for (int i = 0; i < keys.length; i++) {
           int c = Values.compare(a.keyValues[i], b.keyValues[i]);
@@ -149,6 +166,7 @@ final class GroupStage implements Stage {
       });
       List<Map<String, Object>> out = new ArrayList<>(groups.size());
       for (Group group : groups) {
+        budget.tick();
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < keys.length; i++) {
           if (group.keyValues[i] != Values.MISSING) {

@@ -31,6 +31,7 @@ final class KeyPath {
   }
 
   static KeyPath of(String key, QueryNode where) throws QueryException {
+    where.checkName(key);
     KeyPath path = new KeyPath(key);
     for (String segment : path.segments) {
       if (segment.isEmpty()) {
@@ -38,6 +39,11 @@ final class KeyPath {
       }
     }
     return path;
+  }
+
+  /** A key built from keys already checked (a checked name with a fixed prefix). */
+  static KeyPath unchecked(String key) {
+    return new KeyPath(key);
   }
 
   private static int parseIndex(String segment) {

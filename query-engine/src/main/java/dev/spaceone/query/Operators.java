@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * SpaceONE's filter operators. Each turns the condition's value into a test of one record value,
@@ -27,7 +27,15 @@ final class Operators {
     Predicate<Object> create(Object value, QueryNode valueNode, Clock clock) throws QueryException;
   }
 
-  record Operator(Arity arity, boolean negated, TestFactory factory) {}
+  /**
+   * @param eachValue SpaceONE expands the list into one condition per value and ORs them (only
+   *     {@code not_contain_in} differs by it: a record is excluded only when it contains every value)
+   */
+  record Operator(Arity arity, boolean negated, boolean eachValue, TestFactory factory) {
+    Operator(Arity arity, boolean negated, TestFactory factory) {
+      this(arity, negated, false, factory);
+    }
+  }
 
   private static final Map<String, Operator> OPERATORS = Map.ofEntries(
       Map.entry("eq", new Operator(Arity.SINGLE, false, Operators::equalTo)),
@@ -42,7 +50,7 @@ final class Operators {
       Map.entry("in", new Operator(Arity.LIST, false, Operators::in)),
       Map.entry("not_in", new Operator(Arity.LIST, true, Operators::in)),
       Map.entry("contain_in", new Operator(Arity.LIST, false, Operators::containIn)),
-      Map.entry("not_contain_in", new Operator(Arity.LIST, true, Operators::containIn)),
+      Map.entry("not_contain_in", new Operator(Arity.LIST, true, true, Operators::contain)),
       Map.entry("regex", new Operator(Arity.SINGLE, false, Operators::regex)),
       Map.entry("regex_in", new Operator(Arity.LIST, false, Operators::regexIn)),
       Map.entry("datetime_lt", new Operator(Arity.SINGLE, false, datetime(c -> c < 0))),
@@ -108,21 +116,21 @@ final class Operators {
     for (int i = 0; i < needles.length; i++) {
       needles[i] = scalarText(elements.get(i), nodes.get(i));
     }
-    return c -> {
-      if (c instanceof String s) {
-        for (String needle : needles) {
-          if (containsIgnoreCase(s, needle)) {
-            return true;
-          }
-        }
+    return c -> c instanceof String s && containsAnyIgnoreCase(s, needles);
+  }
+
+  static boolean containsAnyIgnoreCase(String haystack, String[] needles) {
+    for (String needle : needles) {
+      if (containsIgnoreCase(haystack, needle)) {
+        return true;
       }
-      return false;
-    };
+    }
+    return false;
   }
 
   private static Predicate<Object> regex(Object value, QueryNode node, Clock clock)
       throws QueryException {
-    Pattern pattern = pattern(value, node);
+    Pattern pattern = pattern(value, node, Pattern.CASE_INSENSITIVE);
     return c -> c instanceof String s && pattern.matcher(s).find();
   }
 
@@ -131,7 +139,7 @@ final class Operators {
     List<QueryNode> nodes = node.list();
     List<Pattern> patterns = new ArrayList<>(nodes.size());
     for (int i = 0; i < nodes.size(); i++) {
-      patterns.add(pattern(((List<?>) value).get(i), nodes.get(i)));
+      patterns.add(pattern(((List<?>) value).get(i), nodes.get(i), Pattern.CASE_INSENSITIVE));
     }
     return c -> {
       if (c instanceof String s) {
@@ -175,19 +183,26 @@ final class Operators {
     };
   }
 
-  private static Pattern pattern(Object value, QueryNode node) throws QueryException {
+  /**
+   * A user's pattern, compiled by RE2/J: matching takes time linear in the text whatever the pattern, so no
+   * pattern can backtrack for seconds or overflow the stack. SpaceONE sends filter regexes to MongoDB with the
+   * "i" option ({@code flags} CASE_INSENSITIVE); README lists where RE2 syntax differs from MongoDB's PCRE.
+   */
+  static Pattern pattern(Object value, QueryNode node, int flags) throws QueryException {
     if (!(value instanceof String regex)) {
       throw node.error("must be a regular expression string");
     }
+    // A compiled program is some tens of bytes per pattern character.
+    node.budget().charge(64L * regex.length() + 256);
     try {
-      // SpaceONE sends every regex to Mongo with the "i" option.
-      return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      return Pattern.compile(regex, flags);
     } catch (PatternSyntaxException e) {
-      throw node.error("invalid regular expression: " + e.getDescription());
+      throw node.error("invalid regular expression: " + QueryException.printable(e.getDescription()) + " (RE2 syntax; "
+          + "backreferences and lookaround are not supported)");
     }
   }
 
-  private static String scalarText(Object value, QueryNode node) throws QueryException {
+  static String scalarText(Object value, QueryNode node) throws QueryException {
     if (value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value.toString();
     }

@@ -3,8 +3,9 @@ package dev.spaceone.query;
 import java.util.List;
 
 /**
- * {@code page: {start, limit}}. {@code start} is 1-based and below 1 counts as 1; {@code limit}
- * is capped at {@link #MAX_LIMIT}, as SpaceONE's services do, and 0 means "not set".
+ * {@code page: {start, limit}}. {@code start} is 1-based and below 1 counts as 1; {@code limit} is capped at
+ * {@link #MAX_LIMIT}, as SpaceONE's services do; {@code limit: 0} means no paging at all (every row, start
+ * ignored), as python-core pages only on a positive limit.
  */
 record Paging(long start, Long limit) {
   static final long MAX_LIMIT = 1000;
@@ -18,8 +19,12 @@ record Paging(long start, Long limit) {
       throw page.error("must be an object {start, limit}");
     }
     long start = Math.max(1, page.get("start").integer(1));
-    long limit = page.get("limit").nonNegative(0);
-    return new Paging(start, limit == 0 ? defaultLimit : Long.valueOf(Math.min(limit, MAX_LIMIT)));
+    QueryNode limitNode = page.get("limit");
+    if (limitNode.isAbsent()) {
+      return new Paging(start, defaultLimit);
+    }
+    long limit = limitNode.nonNegative(0);
+    return limit == 0 ? new Paging(1, null) : new Paging(start, Math.min(limit, MAX_LIMIT));
   }
 
   boolean hasLimit() {
@@ -33,8 +38,13 @@ record Paging(long start, Long limit) {
     return items.subList(from, to);
   }
 
-  /** Whether rows remain after this page (analyze's {@code more}). */
+  /**
+   * Whether rows remain after this page (analyze's {@code more}): SpaceONE fetches limit + 1 rows after
+   * skipping start - 1 and reports whether it got more than limit. Written without {@code start + limit},
+   * which overflows for a start near 2^63.
+   */
   boolean cutsOff(int size) {
-    return hasLimit() && start - 1 + limit < size;
+    long remaining = start - 1 >= size ? 0 : size - (start - 1);
+    return hasLimit() && remaining > limit;
   }
 }

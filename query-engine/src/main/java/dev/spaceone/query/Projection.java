@@ -18,6 +18,7 @@ final class Projection {
 
   static Projection read(QueryNode only) throws QueryException {
     List<KeyPath> keys = new ArrayList<>();
+    only.checkLimit(QueryLimits.Limit.ONLY_KEYS, only.list().size());
     for (QueryNode key : only.list()) {
       keys.add(KeyPath.from(key));
     }

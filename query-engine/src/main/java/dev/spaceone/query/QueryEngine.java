@@ -29,7 +29,7 @@ public final class QueryEngine {
   public QueryEngine(String idKey, List<String> keywordKeys, Clock clock) {
     Objects.requireNonNull(clock, "clock");
     try {
-      QueryNode config = QueryNode.root(null);
+      QueryNode config = QueryNode.root(null, QueryBudget.start(QueryLimits.defaults()));
       this.idKey = KeyPath.of(Objects.requireNonNull(idKey, "idKey"), config);
       List<KeyPath> keys = new ArrayList<>();
       for (String key : keywordKeys) {
@@ -44,39 +44,65 @@ public final class QueryEngine {
     this.analyzer = new Analyzer(filters, this.idKey);
   }
 
+  /** {@link #search(List, JsonNode, QueryBudget)} with a budget of the default limits (tests, tools). */
+  public SearchResult search(List<Map<String, Object>> records, JsonNode query) throws QueryException {
+    return search(records, query, QueryBudget.start(QueryLimits.defaults()));
+  }
+
   /**
    * Query: {@code filter, filter_or, keyword, sort, page, only, count_only}. Results are sorted
-   * (always ending with the id ascending), paged (limit default and cap 1000) and projected.
+   * (always ending with the id ascending), paged (limit default and cap 1000, 0 for all) and projected.
    */
-  public SearchResult search(List<Map<String, Object>> records, JsonNode query) throws QueryException {
-    QueryNode q = QueryNode.root(query);
-    Predicate<Map<String, Object>> filter =
-        filters.compile(q).and(filters.keyword(q.get("keyword"), keywordKeys));
+  public SearchResult search(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
+      throws QueryException {
+    QueryNode q = QueryNode.root(query, budget);
+    Predicate<Map<String, Object>> filter = filters.compile(q, keywordKeys);
     Sorting sorting = Sorting.read(q.get("sort"));
     Paging paging = Paging.read(q.get("page"), Paging.MAX_LIMIT);
     Projection only = Projection.read(q.get("only"));
     boolean countOnly = q.get("count_only").bool(false);
 
-    List<Map<String, Object>> matched = Statistics.matching(records, filter);
+    List<Map<String, Object>> matched = Statistics.matching(records, filter, budget);
     if (countOnly) {
       return new SearchResult(List.of(), matched.size());
     }
-    sorting.sort(matched, idKey);
+    sorting.sort(matched, idKey, budget);
     List<Map<String, Object>> page = paging.apply(matched);
     List<Map<String, Object>> results = new ArrayList<>(page.size());
     for (Map<String, Object> record : page) {
+      budget.tick();
       results.add(only.isEmpty() ? record : only.apply(record));
     }
+    ResultSize.check(results, q);
     return new SearchResult(results, matched.size());
   }
 
-  /** StatisticsQuery: {@code distinct} or {@code aggregate}, with {@code filter, filter_or, page}. */
+  /** {@link #stat(List, JsonNode, QueryBudget)} with a budget of the default limits (tests, tools). */
   public StatResult stat(List<Map<String, Object>> records, JsonNode query) throws QueryException {
-    return statistics.stat(records, QueryNode.root(query));
+    return stat(records, query, QueryBudget.start(QueryLimits.defaults()));
   }
 
-  /** AnalyzeQuery: {@code group_by, fields, select, filter, filter_or, sort, page}. */
+  /** StatisticsQuery: {@code distinct} or {@code aggregate}, with {@code filter, filter_or, page}. */
+  public StatResult stat(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
+      throws QueryException {
+    return statistics.stat(records, QueryNode.root(query, budget));
+  }
+
+  /** {@link #analyze(List, JsonNode, QueryBudget)} with a budget of the default limits (tests, tools). */
   public AnalyzeResult analyze(List<Map<String, Object>> records, JsonNode query) throws QueryException {
-    return analyzer.analyze(records, QueryNode.root(query));
+    return analyze(records, query, QueryBudget.start(QueryLimits.defaults()));
+  }
+
+  /**
+   * AnalyzeQuery: {@code group_by, fields, select, field_group, unwind, filter, filter_or, sort, page}. Every
+   * query is checked against its budget's limits while compiled, and against its deadline, memory budget and
+   * cancellation while it runs.
+   */
+  public AnalyzeResult analyze(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
+      throws QueryException {
+    QueryNode q = QueryNode.root(query, budget);
+    AnalyzeResult result = analyzer.analyze(records, q);
+    ResultSize.check(result.results(), q);
+    return result;
   }
 }

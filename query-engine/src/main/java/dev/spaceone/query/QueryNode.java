@@ -15,19 +15,39 @@ import java.util.Map;
 final class QueryNode {
   private final JsonNode node;
   private final String path;
+  private final QueryBudget budget;
 
-  private QueryNode(JsonNode node, String path) {
+  private QueryNode(JsonNode node, String path, QueryBudget budget) {
     this.node = node;
     this.path = path;
+    this.budget = budget;
   }
 
   /** The top-level query; absent or JSON null counts as an empty query. */
-  static QueryNode root(JsonNode query) throws QueryException {
-    QueryNode root = new QueryNode(query, "query");
+  static QueryNode root(JsonNode query, QueryBudget budget) throws QueryException {
+    QueryNode root = new QueryNode(query, "query", budget);
     if (!root.isAbsent() && !query.isObject()) {
       throw root.error("must be an object");
     }
     return root;
+  }
+
+  /** The running query's budget, shared by every node of one query. */
+  QueryBudget budget() {
+    return budget;
+  }
+
+  QueryLimits limits() {
+    return budget.limits();
+  }
+
+  /** Fails with a LIMIT error naming this node when {@code count} exceeds the limit. */
+  void checkLimit(QueryLimits.Limit limit, long count) throws QueryException {
+    budget.limits().check(limit, count, this);
+  }
+
+  String path() {
+    return path;
   }
 
   QueryException error(String message) {
@@ -52,7 +72,7 @@ final class QueryNode {
 
   QueryNode get(String name) {
     JsonNode child = node != null && node.isObject() ? node.get(name) : null;
-    return new QueryNode(child, path + "." + name);
+    return new QueryNode(child, path + "." + name, budget);
   }
 
   /** SpaceONE accepts both long and short spellings ({@code key}/{@code k}); prefer the present one. */
@@ -79,7 +99,7 @@ final class QueryNode {
     }
     List<QueryNode> items = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
-      items.add(new QueryNode(node.get(i), path + "[" + i + "]"));
+      items.add(new QueryNode(node.get(i), path + "[" + i + "]", budget));
     }
     return items;
   }
@@ -95,7 +115,7 @@ final class QueryNode {
     Map<String, QueryNode> members = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      members.put(e.getKey(), new QueryNode(e.getValue(), path + "." + e.getKey()));
+      members.put(e.getKey(), new QueryNode(e.getValue(), path + "." + e.getKey(), budget));
     }
     return members;
   }
@@ -110,13 +130,23 @@ final class QueryNode {
     return node.textValue();
   }
 
-  /** A non-empty string, as required for keys and names. */
+  /** A non-empty string without control characters, as required for keys and names. */
   String name() throws QueryException {
     String text = text();
     if (text.isEmpty()) {
       throw error("must not be empty");
     }
+    checkName(text);
     return text;
+  }
+
+  /** Keys and output names with a newline or another control character are refused, not passed on. */
+  void checkName(String text) throws QueryException {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        throw error("'" + text + "' must not contain control characters such as a newline");
+      }
+    }
   }
 
   boolean bool(boolean absentValue) throws QueryException {

@@ -23,10 +23,12 @@ final class Sorting {
   static Sorting read(QueryNode sort) throws QueryException {
     List<SortKey> keys = new ArrayList<>();
     if (sort.isArray()) {
+      sort.checkLimit(QueryLimits.Limit.ONLY_KEYS, sort.list().size());
       for (QueryNode item : sort.list()) {
         keys.add(key(item));
       }
     } else if (sort.isObject() && sort.has("keys")) {
+      sort.get("keys").checkLimit(QueryLimits.Limit.ONLY_KEYS, sort.get("keys").list().size());
       for (QueryNode item : sort.get("keys").list()) {
         keys.add(key(item));
       }
@@ -45,6 +47,16 @@ final class Sorting {
     return new SortKey(KeyPath.from(item.get("key")), item.get("desc").bool(false));
   }
 
+  /** The same sort with keys named in {@code names} renamed to {@code prefix + name} (analyze's field group). */
+  Sorting renamed(List<String> names, String prefix) {
+    List<SortKey> renamed = new ArrayList<>(keys.size());
+    for (SortKey key : keys) {
+      String text = key.key().toString();
+      renamed.add(names.contains(text) ? new SortKey(KeyPath.unchecked(prefix + text), key.desc()) : key);
+    }
+    return new Sorting(renamed);
+  }
+
   boolean isEmpty() {
     return keys.isEmpty();
   }
@@ -53,10 +65,12 @@ final class Sorting {
    * Sorts rows in place, stably. Sort values are extracted once per row rather than once per
    * comparison, which matters at 100k records.
    */
-  void sort(List<Map<String, Object>> rows, KeyPath idKey) {
+  void sort(List<Map<String, Object>> rows, KeyPath idKey, QueryBudget budget) throws QueryException {
     int n = keys.size();
+    budget.charge((32L + 8L * (n + 2)) * rows.size());
     List<Object[]> decorated = new ArrayList<>(rows.size());
     for (Map<String, Object> row : rows) {
+      budget.tick();
       Object[] values = new Object[n + 2];
       for (int i = 0; i < n; i++) {
         values[i] = keys.get(i).key().resolve(row);

@@ -28,18 +28,19 @@ final class Statistics {
     }
     Predicate<Map<String, Object>> filter = filters.compile(query);
     Paging paging = Paging.read(query.get("page"), null);
+    QueryBudget budget = query.budget();
     List<Object> values;
     if (!distinct.isAbsent()) {
-      values = distinct(KeyPath.from(distinct), records, filter);
+      values = distinct(KeyPath.from(distinct), records, filter, budget);
     } else {
       List<Stage> pipeline = stages.compile(aggregate);
       List<Map<String, Object>> rows;
       int next = 0;
       if (!pipeline.isEmpty() && pipeline.get(0) instanceof GroupStage group) {
-        rows = filterAndGroup(records, filter, group);
+        rows = filterAndGroup(records, filter, group, budget);
         next = 1;
       } else {
-        rows = matching(records, filter);
+        rows = matching(records, filter, budget);
       }
       for (Stage stage : pipeline.subList(next, pipeline.size())) {
         rows = stage.apply(rows);
@@ -47,27 +48,33 @@ final class Statistics {
       values = new ArrayList<>(rows);
     }
     if (!paging.hasLimit()) {
+      ResultSize.check(values, query);
       return new StatResult(values, null);
     }
-    return new StatResult(new ArrayList<>(paging.apply(values)), (long) values.size());
+    List<Object> page = new ArrayList<>(paging.apply(values));
+    ResultSize.check(page, query);
+    return new StatResult(page, (long) values.size());
   }
 
-  static List<Map<String, Object>> matching(
-      List<Map<String, Object>> records, Predicate<Map<String, Object>> filter) {
+  static List<Map<String, Object>> matching(List<Map<String, Object>> records,
+      Predicate<Map<String, Object>> filter, QueryBudget budget) throws QueryException {
     List<Map<String, Object>> matched = new ArrayList<>();
     for (Map<String, Object> record : records) {
+      budget.tick();
       if (filter.test(record)) {
         matched.add(record);
       }
     }
+    budget.charge(8L * matched.size());
     return matched;
   }
 
   /** Filter and group in one pass over the records (the usual stat query, and every analyze). */
   static List<Map<String, Object>> filterAndGroup(List<Map<String, Object>> records,
-      Predicate<Map<String, Object>> filter, GroupStage group) throws QueryException {
+      Predicate<Map<String, Object>> filter, GroupStage group, QueryBudget budget) throws QueryException {
     GroupStage.Grouping grouping = group.start();
     for (Map<String, Object> record : records) {
+      budget.tick();
       if (filter.test(record)) {
         grouping.add(record);
       }
@@ -75,20 +82,23 @@ final class Statistics {
     return grouping.rows();
   }
 
-  private static List<Object> distinct(
-      KeyPath key, List<Map<String, Object>> records, Predicate<Map<String, Object>> filter) {
+  private static List<Object> distinct(KeyPath key, List<Map<String, Object>> records,
+      Predicate<Map<String, Object>> filter, QueryBudget budget) throws QueryException {
     Map<Object, Object> seen = new LinkedHashMap<>();
     for (Map<String, Object> record : records) {
+      budget.tick();
       if (!filter.test(record)) {
         continue;
       }
       Object value = key.resolve(record);
       if (value instanceof List<?> list) {
         for (Object element : list) {
-          seen.putIfAbsent(Values.normalize(element), element);
+          if (seen.putIfAbsent(Values.normalize(element), element) == null) {
+            budget.charge(64);
+          }
         }
-      } else if (value != Values.MISSING) {
-        seen.putIfAbsent(Values.normalize(value), value);
+      } else if (value != Values.MISSING && seen.putIfAbsent(Values.normalize(value), value) == null) {
+        budget.charge(64);
       }
     }
     List<Object> values = new ArrayList<>(seen.values());

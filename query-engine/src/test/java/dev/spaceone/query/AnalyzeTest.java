@@ -4,6 +4,7 @@ import static dev.spaceone.query.TestData.json;
 import static dev.spaceone.query.TestData.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -28,7 +29,7 @@ class AnalyzeTest {
     assertEquals("[{\"status\":\"FAILURE\",\"collector\":\"aws\",\"jobs\":1,\"tasks\":3},"
         + "{\"status\":\"FAILURE\",\"collector\":\"gcp\",\"jobs\":1,\"tasks\":5},"
         + "{\"status\":\"SUCCESS\",\"collector\":\"aws\",\"jobs\":1,\"tasks\":2}]", text(result.results()));
-    assertFalse(result.more());
+    assertNull(result.more(), "no page.limit, no more");
   }
 
   @Test
@@ -61,7 +62,7 @@ class AnalyzeTest {
 
     AnalyzeResult unpaged = engine.analyze(JOBS, json("{" + base + "}"));
     assertEquals(4, unpaged.results().size());
-    assertFalse(unpaged.more());
+    assertNull(unpaged.more());
   }
 
   @Test

@@ -84,7 +84,9 @@ class FilterOperatorsTest {
   void containInAndNotContainIn() throws QueryException {
     assertEquals(List.of("t1"), match("plugin.image", "contain_in", "['AWS','zzz']"));
     assertEquals(List.of(), match("plugin.image", "contain_in", "['zzz']"));
-    assertEquals(List.of("t3", "t4"), match("plugin.image", "not_contain_in", "['aws','gcp']"));
+    // SpaceONE ORs one "not contains" per value: only a record containing every value is excluded.
+    assertEquals(List.of("t1", "t2", "t3", "t4"), match("plugin.image", "not_contain_in", "['aws','gcp']"));
+    assertEquals(List.of("t2", "t3", "t4"), match("plugin.image", "not_contain_in", "['CLOUDFORET','aws']"));
     assertEquals(List.of("t2", "t3", "t4"), match("plugin.image", "not_contain_in", "['aws']"));
   }
 

@@ -110,8 +110,8 @@ class QueryErrorsTest {
     assertEquals("query.keyword", search("{'keyword':7}").field());
     assertEquals("query.page.start", search("{'page':{'start':'1'}}").field());
     assertEquals("query.aggregate", stat("{'aggregate':{'group':{}}}").field());
-    assertEquals("query.select.total", analyze("{'fields':{'t':{'key':'n','operator':'sum'}},"
-        + "'select':{'total':{'operator':'add','fields':['t','t']}}}").field());
+    assertEquals("query.select.total.operator", analyze("{'fields':{'t':{'key':'n','operator':'sum'}},"
+        + "'select':{'total':{'operator':'concat','fields':['t','t']}}}").field());
     assertEquals("query.aggregate[1].group.fields[0].key", stat("{'aggregate':[{'group':{'keys':["
         + "{'key':'status','name':'status'}],'fields':[{'name':'s','key':'status','operator':'push'}]}},"
         + "{'group':{'fields':[{'name':'m','key':'status','operator':'merge_objects'}]}}]}").field());

@@ -147,10 +147,10 @@ class StatTest {
         stat(TASKS, "{'aggregate':[" + group + ",{'skip':1},{'limit':1}]}"));
     assertEquals("[]", stat(TASKS, "{'aggregate':[" + group + ",{'skip':9}]}"));
     assertEquals("[{\"status\":\"FAILURE\",\"n\":2}]",
-        stat(TASKS, "{'aggregate':[" + group + ",{'match':{'filter':[{'k':'n','v':2,'o':'gte'}]}}]}"));
+        stat(TASKS, "{'aggregate':[" + group + ",{'match':{'filter':[{'k':'n','v':2,'o':'eq'}]}}]}"));
     assertEquals("[{\"status\":\"FAILURE\",\"n\":2},{\"status\":\"SUCCESS\",\"n\":1}]",
-        stat(TASKS, "{'aggregate':[" + group + ",{'match':{'filter_or':["
-            + "{'k':'n','v':2,'o':'eq'},{'k':'status','v':'succ','o':'contain'}]}}]}"));
+        stat(TASKS, "{'aggregate':[" + group + ",{'match':{'filter':["
+            + "{'k':'status','v':['FAILURE','SUCCESS'],'o':'in'}]}}]}"));
   }
 
   @Test

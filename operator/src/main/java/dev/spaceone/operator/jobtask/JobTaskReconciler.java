@@ -118,7 +118,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         status == null ? 0 : status.getAttempts());
     Pod pod = pods.get(attempt);
     String podName = TaskNames.pod(task.getMetadata().getName(), attempt);
-    Optional<AttemptOutcome> outcome = pod == null ? Optional.empty() : PodOutcomes.of(pod);
+    Optional<AttemptOutcome> outcome = pod == null ? Optional.empty() : PodOutcomes.of(pod, now);
 
     Optional<Stop> stop = Stop.of(job.get(), now);
     // A finished attempt is recorded first, so the counts it collected are kept; a failed attempt already
@@ -137,8 +137,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       if (pod.getMetadata().getDeletionTimestamp() == null) {
         return follow(task, pod, attempt, job.get(), now);
       }
-      outcome = Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
-          "the pod " + podName + " was deleted while the plugin ran", null));
+      // Being deleted, its plugin not yet stopped: the attempt still runs and holds its parallelism slot (the
+      // task stays unfinished); the kubelet's status update of the stopped container reconciles it again.
+      LOG.debug("task {}/{}: waiting for the deleted pod {} to stop", task.getMetadata().getNamespace(),
+          task.getMetadata().getName(), podName);
+      return untilSettled(pod, job.get(), now);
     }
     return afterAttempt(task, job.get(), pods, attempt, podName, outcome.get(), now, context);
   }
@@ -308,6 +311,17 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private static int parallelism(Job job) {
     Integer parallelism = job.getSpec().getParallelism();
     return parallelism == null ? JobSpec.DEFAULT_PARALLELISM : parallelism;
+  }
+
+  /** Wakes up when a deleted pod whose node stays silent cannot run anymore, or at the Job's deadline. */
+  private static UpdateControl<JobTask> untilSettled(Pod pod, Job job, Instant now) {
+    Optional<Instant> settled = PodOutcomes.settledBy(pod);
+    Instant deadline = jobDeadline(job);
+    if (settled.isPresent() && (deadline == null || settled.get().isBefore(deadline))) {
+      return UpdateControl.<JobTask>noUpdate().rescheduleAfter(
+          Duration.between(now, settled.get()).plusMillis(1));
+    }
+    return untilJobDeadline(job, now);
   }
 
   /** Tasks wake up at the Job's deadline by themselves: no event would tell them. */

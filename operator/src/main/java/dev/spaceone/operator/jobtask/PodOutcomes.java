@@ -11,25 +11,56 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
-/** Reads how a task pod ended from its status, by the plugin contract. A pure function of the pod. */
+/**
+ * Reads how a task pod ended from its status, by the plugin contract. A pure function of the pod (and of the
+ * time, for a pod whose node never confirms its end).
+ *
+ * <p>An attempt has ended only once its plugin container has terminated (or the pod is terminal, or gone):
+ * a pod that is being deleted still runs its plugin until the kubelet stops it, which may take the whole grace
+ * period, and a retry started before that would collect twice at once. What the container reported (exit code,
+ * reason, termination message) decides the outcome; "deleted while running" is only for a plugin that was
+ * stopped by a signal without reporting anything.
+ */
 public final class PodOutcomes {
+  /** Exit codes of a container stopped by SIGKILL / SIGTERM (128 + signal), which a deletion sends. */
+  private static final Set<Integer> KILLED = Set.of(137, 143);
+  /** The kubelet's grace period when the pod names none. */
+  static final long DEFAULT_GRACE_SECONDS = 30;
+
   private PodOutcomes() {
   }
 
-  /** The outcome of a pod that has ended, or empty while it has not. */
-  public static Optional<AttemptOutcome> of(Pod pod) {
+  /** The outcome of a pod whose plugin has ended, or empty while it may still run. */
+  public static Optional<AttemptOutcome> of(Pod pod, Instant now) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     ContainerStateTerminated terminated = terminatedPlugin(pod);
-    if ("DeadlineExceeded".equals(pod.getStatus() == null ? null : pod.getStatus().getReason())) {
+    boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
+    if (terminated == null && !terminal) {
+      if (neverPlaced(pod)) {
+        // No node was ever given the pod, so no kubelet will report on it: nothing ran.
+        return Optional.of(deleted(pod, "was deleted before it was scheduled", null));
+      }
+      Optional<Instant> settled = settledBy(pod);
+      if (settled.isPresent() && !now.isBefore(settled.get())) {
+        // Deleted, and past the instant by which its own kubelet stopped it even when cut off from the API
+        // server (the task timeout is enforced on the node): its node is lost, the plugin cannot still run.
+        return Optional.of(deleted(pod, "was deleted and its node never confirmed that the plugin stopped; it"
+            + " cannot run past " + settled.get() + " (the task timeout and grace period)", null));
+      }
+      return Optional.empty();
+    }
+    if ("DeadlineExceeded".equals(pod.getStatus().getReason())) {
       return Optional.of(new AttemptOutcome(TaskState.TIMEOUT, true, null, ErrorCodes.TASK_TIMEOUT,
           "the attempt ran longer than the task timeout (activeDeadlineSeconds "
               + pod.getSpec().getActiveDeadlineSeconds() + "s)", finishedAt(terminated)));
     }
-    if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-      return Optional.empty();
-    }
+    boolean deleting = pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null;
     if (terminated == null) {
+      if (deleting) {
+        return Optional.of(deleted(pod, "was deleted before the plugin ran", null));
+      }
       // Failed before the container ran (image pull, eviction): the pod's own reason says why.
       String reason = pod.getStatus().getReason();
       String message = pod.getStatus().getMessage();
@@ -41,11 +72,9 @@ public final class PodOutcomes {
     String raw = terminated.getMessage();
     PluginResultParser.Parsed parsed = PluginResultParser.parse(raw);
     int exitCode = terminated.getExitCode() == null ? -1 : terminated.getExitCode();
-    if (exitCode != 0 && killedByDeletion(pod, finished)) {
-      // The kubelet stopped the plugin because the pod was deleted: not the plugin's failure.
-      return Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
-          "the pod " + pod.getMetadata().getName() + " was deleted while the plugin ran (exit code " + exitCode + ")",
-          finished));
+    if (deleting && stoppedWithoutReport(terminated, exitCode, raw)) {
+      // The kubelet stopped the plugin because the pod was deleted, and the plugin said nothing of its own.
+      return Optional.of(deleted(pod, "was deleted while the plugin ran (exit code " + exitCode + ")", finished));
     }
     if (exitCode != 0) {
       PluginResult counts = parsed instanceof PluginResultParser.Valid valid ? valid.result() : null;
@@ -70,18 +99,52 @@ public final class PodOutcomes {
     return Optional.of(new AttemptOutcome(TaskState.SUCCESS, false, result, null, null, finished));
   }
 
-  /** Whether the container ended only once the pod was being deleted (times are to the second). */
-  private static boolean killedByDeletion(Pod pod, Instant finished) {
+  /**
+   * For a pod being deleted whose plugin has not been seen to stop: the instant after which it cannot run, even
+   * if its node is cut off (the kubelet enforces activeDeadlineSeconds locally, then gives the grace period).
+   * Empty when nothing bounds it (no task timeout, or the pod never reported its start): then only Kubernetes
+   * marking the pod failed (the Node deleted, or tainted out-of-service) or the Job's deadline ends the wait.
+   */
+  public static Optional<Instant> settledBy(Pod pod) {
     String deletion = pod.getMetadata() == null ? null : pod.getMetadata().getDeletionTimestamp();
     if (deletion == null) {
-      return false;
+      return Optional.empty();
     }
+    String started = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    Long deadline = pod.getSpec() == null ? null : pod.getSpec().getActiveDeadlineSeconds();
+    if (started == null || deadline == null) {
+      return Optional.empty();
+    }
+    Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
     try {
-      Instant deleted = Instant.parse(deletion).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      return finished == null || !finished.isBefore(deleted);
+      Instant bound = Instant.parse(started).plusSeconds(deadline + (grace == null ? DEFAULT_GRACE_SECONDS : grace));
+      Instant deleted = Instant.parse(deletion);
+      return Optional.of(bound.isAfter(deleted) ? bound : deleted);
     } catch (RuntimeException e) {
-      return false;
+      return Optional.empty();
     }
+  }
+
+  /** Being deleted, never bound to a node and with no container status: the API server deletes it at once. */
+  private static boolean neverPlaced(Pod pod) {
+    return pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null
+        && (pod.getSpec() == null || pod.getSpec().getNodeName() == null)
+        && (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+            || pod.getStatus().getContainerStatuses().isEmpty());
+  }
+
+  /**
+   * Whether the plugin was stopped by a signal and reported nothing: no termination message, and no reason of
+   * the runtime's own (an OOMKilled container also exits 137, but that is the container's failure).
+   */
+  private static boolean stoppedWithoutReport(ContainerStateTerminated terminated, int exitCode, String raw) {
+    String reason = terminated.getReason();
+    return KILLED.contains(exitCode) && (raw == null || raw.isBlank()) && (reason == null || "Error".equals(reason));
+  }
+
+  private static AttemptOutcome deleted(Pod pod, String what, Instant finished) {
+    return new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.POD_DELETED,
+        "the pod " + pod.getMetadata().getName() + " " + what, finished);
   }
 
   private static ContainerStateTerminated terminatedPlugin(Pod pod) {

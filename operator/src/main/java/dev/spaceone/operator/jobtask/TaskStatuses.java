@@ -68,7 +68,10 @@ public final class TaskStatuses {
       status.setTotalCount(result.totalCount());
       errors.addAll(result.errors());
     }
-    if (outcome.errorCode() != null && (result == null || result.errors().isEmpty())) {
+    // The outcome's own error, unless it is one the plugin reported (failure_count with errors): a plugin that
+    // wrote a valid result and exited non-zero keeps its errors and gets ERROR_COLLECTOR_PLUGIN besides.
+    if (outcome.errorCode() != null && (result == null
+        || result.errors().stream().noneMatch(e -> outcome.errorCode().equals(e.getErrorCode())))) {
       errors = withError(errors, outcome.errorCode(), outcome.errorMessage(), podName, attempt);
     }
     status.setErrors(errors.isEmpty() ? null : errors);

@@ -8,6 +8,7 @@ import dev.spaceone.operator.http.BoundedHttpServer;
 import dev.spaceone.operator.http.HttpService;
 import dev.spaceone.operator.query.Authorizer.AccessRequest;
 import dev.spaceone.query.QueryException;
+import dev.spaceone.query.QueryBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.Closeable;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -63,7 +65,8 @@ public final class QueryServer implements Closeable, HttpService {
   private final RecordStore store;
   private final BooleanSupplier ready;
   private final List<Closeable> owned;
-  private final QueryExecutor queries = new QueryExecutor(Clock.systemUTC());
+  private final QueryExecutor queries;
+  private final AtomicLong cancelledQueries = new AtomicLong();
   private final ServingCertificate servingCertificate;
   private final byte[] apiVersions = json(Discovery.apiVersions());
   private final byte[] apiGroupList = json(Discovery.apiGroupList());
@@ -111,6 +114,7 @@ public final class QueryServer implements Closeable, HttpService {
     this.store = store;
     this.ready = ready;
     this.owned = owned;
+    this.queries = new QueryExecutor(Clock.systemUTC(), config.queryLimits());
     this.servingCertificate = new ServingCertificate(config.tlsDir());
     SSLContext ssl;
     try {
@@ -260,11 +264,22 @@ public final class QueryServer implements Closeable, HttpService {
     return new Admit(user.name(), new Target(user, kind.get(), namespace));
   }
 
-  /** On a worker: one query. */
+  /** Queries stopped because their client went away. */
+  public long cancelledQueries() {
+    return cancelledQueries.get();
+  }
+
+  /**
+   * On a worker: one query, within its budget, which is cancelled when the client goes away. The
+   * deadline is the shorter of the configured one and the request's {@code timeout} parameter.
+   */
   @Override
   public Response serve(Request request, Call call) {
     Target target = (Target) request.attachment();
-    return query(request, target.user(), target.kind(), target.namespace());
+    QueryBudget budget = queryParameter(request.head().rawQuery(), "timeout").flatMap(GoDurations::parse)
+        .map(queries::budget).orElseGet(queries::budget);
+    call.onGone(budget::cancel);
+    return query(request, target.user(), target.kind(), target.namespace(), budget);
   }
 
   private static Map<String, List<String>> headerMap(HttpHeaders headers) {
@@ -288,7 +303,7 @@ public final class QueryServer implements Closeable, HttpService {
     return new String(json(Statuses.JSON.getNodeFactory().textNode(text)), StandardCharsets.UTF_8);
   }
 
-  private Response query(Request request, UserInfo user, QueryKind kind, String namespace) {
+  private Response query(Request request, UserInfo user, QueryKind kind, String namespace, QueryBudget budget) {
     Authorizer.Decision create = authorizer.authorize(user, new AccessRequest("create", QueryKind.GROUP, kind.plural(), namespace));
     if (!create.allowed()) {
       return json(403, Statuses.forbidden(user.name(), "create", kind.plural(), QueryKind.GROUP, namespace,
@@ -365,10 +380,18 @@ public final class QueryServer implements Closeable, HttpService {
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
     ObjectNode status;
     try {
-      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"));
+      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"), budget);
     } catch (QueryException e) {
-      return json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
-          "Invalid value: " + e.reason()));
+      return switch (e.kind()) {
+        case DEADLINE -> json(504, Statuses.timeout(e.reason()));
+        case CANCELLED -> {
+          // The client has gone: nothing is written.
+          cancelledQueries.incrementAndGet();
+          yield json(503, Statuses.failure(503, "ServiceUnavailable", e.reason(), null));
+        }
+        default -> json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
+            "Invalid value: " + e.reason()));
+      };
     }
     ObjectNode answer = Statuses.JSON.createObjectNode();
     answer.put("apiVersion", QueryKind.API_VERSION);

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * Pure conversions of Jobs and JobTasks into SpaceONE-shaped records: snake_case keys, as SpaceONE's
- * JobInfo / JobTaskInfo name them, plus {@code namespace}. Absent values are left out of the record
- * (so {@code exists} filters mean what they say). Records are deeply unmodifiable, so they can be
+ * JobInfo / JobTaskInfo name them, plus {@code namespace}. Absent scalar values are left out of the record
+ * (so {@code exists} filters mean what they say); list fields are always present, empty when there is nothing,
+ * as SpaceONE stores them ({@code errors: []}), so {@code size} and {@code exists} answer as there. Records are deeply unmodifiable, so they can be
  * shared by concurrent queries. Jobs and JobTasks carry no Secret data, only a Secret's name
  * ({@code secret_id}); nothing here ever reads a Secret.
  */
@@ -51,22 +52,22 @@ public final class Records {
       put(r, "secret_id", spec.getSecretRef() == null ? null : spec.getSecretRef().getName());
       put(r, "options", freeze(spec.getOptions()));
       Changed changed = spec.getChanged();
-      if (changed != null) {
-        put(r, "changed", List.of(changed(changed)));
-      }
+      r.put("changed", changed == null ? List.of() : List.of(changed(changed)));
+    } else {
+      r.put("changed", List.of());
     }
     counts(r, status);
-    if (status != null) {
-      if (status.getErrors() != null) {
-        List<Object> errors = new ArrayList<>();
-        for (TaskError e : status.getErrors()) {
-          Map<String, Object> error = new LinkedHashMap<>();
-          put(error, "error_code", e.getErrorCode());
-          put(error, "message", e.getMessage());
-          errors.add(Collections.unmodifiableMap(error));
-        }
-        r.put("errors", Collections.unmodifiableList(errors));
+    List<Object> errors = new ArrayList<>();
+    if (status != null && status.getErrors() != null) {
+      for (TaskError e : status.getErrors()) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        put(error, "error_code", e.getErrorCode());
+        put(error, "message", e.getMessage());
+        errors.add(Collections.unmodifiableMap(error));
       }
+    }
+    r.put("errors", Collections.unmodifiableList(errors));
+    if (status != null) {
       put(r, "error_code", status.getErrorCode());
       put(r, "error_message", status.getErrorMessage());
       put(r, "pod_name", status.getPodName());
@@ -110,12 +111,13 @@ public final class Records {
     r.put("running_tasks", status == null ? 0 : status.getRunningTasks());
     counts(r, status);
     put(r, "created_at", meta.getCreationTimestamp());
-    if (status != null) {
+    if (status == null) {
+      r.put("changed", List.of());
+    } else {
       put(r, "error_code", status.getErrorCode());
       put(r, "error_message", status.getErrorMessage());
-      if (status.getChanged() != null && !status.getChanged().isEmpty()) {
-        r.put("changed", status.getChanged().stream().map(Records::changed).toList());
-      }
+      r.put("changed", status.getChanged() == null ? List.of()
+          : status.getChanged().stream().map(Records::changed).toList());
       put(r, "started_at", status.getStartedAt());
       put(r, "updated_at", status.getUpdatedAt());
       put(r, "finished_at", status.getFinishedAt());

@@ -82,6 +82,11 @@ final class Statuses {
         + "media types include: application/json", null);
   }
 
+  /** 504 Timeout, as kube-apiserver answers a request that ran past its deadline. */
+  static ObjectNode timeout(String message) {
+    return failure(504, "Timeout", message, null);
+  }
+
   static ObjectNode internal(String message) {
     return failure(500, "InternalError", "Internal error occurred: " + message, null);
   }

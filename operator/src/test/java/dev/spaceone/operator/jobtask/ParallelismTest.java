@@ -47,8 +47,8 @@ class ParallelismTest {
         %s""".formatted(tasks));
 
     Job job = harness.awaitJob("wide", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
-    assertTrue(harness.kubelet.maxAlive("wide") <= 5, "at most 5 pods alive, saw " + harness.kubelet.maxAlive("wide"));
-    assertTrue(harness.kubelet.maxAlive("wide") >= 2, "tasks did run side by side: " + harness.kubelet.maxAlive("wide"));
+    assertTrue(harness.kubelet.maxRunning("wide") <= 5, "at most 5 plugins ran at once, saw " + harness.kubelet.maxRunning("wide"));
+    assertTrue(harness.kubelet.maxRunning("wide") >= 2, "tasks did run side by side: " + harness.kubelet.maxRunning("wide"));
     assertEquals(50, job.getStatus().getTotalTasks());
     assertEquals(50, job.getStatus().getSuccessTasks());
     assertEquals(50, job.getStatus().getCreatedCount());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class PodOutcomesTest {
   private static final String FINISHED_AT = "2025-03-01T10:00:00Z";
+  private static final Instant NOW = Instant.parse("2025-03-01T10:00:10Z");
 
   private static Pod ended(String phase, int exitCode, String message) {
     return new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
@@ -31,16 +32,16 @@ class PodOutcomesTest {
   }
 
   private static AttemptOutcome outcome(Pod pod) {
-    return PodOutcomes.of(pod).orElseThrow(() -> new AssertionError("the pod has ended"));
+    return PodOutcomes.of(pod, NOW).orElseThrow(() -> new AssertionError("the pod has ended"));
   }
 
   @Test
   void runningPodHasNoOutcomeYet() {
     Pod running = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
         .withNewStatus().withPhase("Running").endStatus().build();
-    assertTrue(PodOutcomes.of(running).isEmpty());
+    assertTrue(PodOutcomes.of(running, NOW).isEmpty());
     Pod pending = new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata().build();
-    assertTrue(PodOutcomes.of(pending).isEmpty());
+    assertTrue(PodOutcomes.of(pending, NOW).isEmpty());
   }
 
   @Test
@@ -152,6 +153,88 @@ class PodOutcomesTest {
     assertEquals(ErrorCodes.POD_DELETED, outcome.errorCode());
     assertTrue(outcome.retryable());
     assertTrue(outcome.errorMessage().contains("137"), outcome.errorMessage());
+  }
+
+  @Test
+  void aPluginStoppedBySigtermWhileItsPodWasDeletedIsPodDeleted() {
+    Pod pod = new PodBuilder(ended("Failed", 143, null)).editMetadata().withDeletionTimestamp(FINISHED_AT)
+        .endMetadata().build();
+    assertEquals(ErrorCodes.POD_DELETED, outcome(pod).errorCode());
+  }
+
+  /** Issue 15: the container's finishedAt and the deletionTimestamp are whole seconds; a tie is no proof. */
+  @Test
+  void aPluginThatFailedInTheSecondItsPodWasDeletedKeepsItsOwnError() {
+    Pod pod = new PodBuilder(ended("Failed", 1, "bad credentials")).editMetadata()
+        .withDeletionTimestamp(FINISHED_AT).endMetadata().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode(), outcome.errorMessage());
+    assertTrue(outcome.errorMessage().contains("bad credentials"), outcome.errorMessage());
+  }
+
+  @Test
+  void aValidResultWithANonZeroExitKeepsItsCountsWhenThePodWasDeleted() {
+    Pod pod = new PodBuilder(ended("Failed", 2,
+        "{\"created_count\":7,\"errors\":[{\"error_code\":\"ERROR_AUTH\",\"message\":\"denied\"}]}"))
+        .editMetadata().withDeletionTimestamp(FINISHED_AT).endMetadata().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode(), outcome.errorMessage());
+    assertEquals(7, outcome.result().createdCount());
+    assertEquals("ERROR_AUTH", outcome.result().errors().get(0).getErrorCode());
+  }
+
+  @Test
+  void anOutOfMemoryKillDuringDeletionIsTheContainersOwnFailure() {
+    Pod pod = new PodBuilder(ended("Failed", 137, "")).editMetadata().withDeletionTimestamp(FINISHED_AT)
+        .endMetadata().editStatus().editFirstContainerStatus().editState().editTerminated().withReason("OOMKilled")
+        .endTerminated().endState().endContainerStatus().endStatus().build();
+    AttemptOutcome outcome = outcome(pod);
+    assertEquals(ErrorCodes.COLLECTOR_PLUGIN, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("OOMKilled"), outcome.errorMessage());
+  }
+
+
+
+
+
+
+
+  /** Issue 15: a deleted pod whose plugin still runs has not ended; a retry now would run beside it. */
+  @Test
+  void aRunningPodBeingDeletedHasNoOutcomeUntilItsPluginStops() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("job-0-1").withDeletionTimestamp(FINISHED_AT)
+        .withDeletionGracePeriodSeconds(30L).endMetadata()
+        .withNewSpec().withNodeName("node-a").endSpec()
+        .withNewStatus().withPhase("Running").withStartTime("2025-03-01T09:59:00Z")
+        .withContainerStatuses(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
+            .withNewState().withNewRunning().withStartedAt("2025-03-01T09:59:00Z").endRunning().endState().build())
+        .endStatus().build();
+    assertTrue(PodOutcomes.of(pod, NOW).isEmpty());
+    assertTrue(PodOutcomes.of(pod, NOW.plus(java.time.Duration.ofDays(1))).isEmpty(), "no task timeout: no bound");
+    assertTrue(PodOutcomes.settledBy(pod).isEmpty());
+  }
+
+  @Test
+  void aDeletedPodWhoseNodeIsSilentEndsOnceTheTaskTimeoutAndGracePeriodArePast() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("job-0-1").withDeletionTimestamp(FINISHED_AT).endMetadata()
+        .withNewSpec().withNodeName("node-a").withActiveDeadlineSeconds(60L).withTerminationGracePeriodSeconds(10L)
+        .endSpec()
+        .withNewStatus().withPhase("Running").withStartTime("2025-03-01T09:59:30Z").endStatus().build();
+    Instant bound = Instant.parse("2025-03-01T10:00:40Z");
+    assertEquals(bound, PodOutcomes.settledBy(pod).orElseThrow());
+    assertTrue(PodOutcomes.of(pod, bound.minusSeconds(1)).isEmpty());
+    AttemptOutcome outcome = PodOutcomes.of(pod, bound).orElseThrow();
+    assertEquals(ErrorCodes.POD_DELETED, outcome.errorCode());
+    assertTrue(outcome.retryable());
+  }
+
+  @Test
+  void aPodDeletedBeforeItWasScheduledHasEnded() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("job-0-1").withDeletionTimestamp(FINISHED_AT).endMetadata()
+        .withNewStatus().withPhase("Pending").endStatus().build();
+    assertEquals(ErrorCodes.POD_DELETED, outcome(pod).errorCode());
+    Pod bound = new PodBuilder(pod).editOrNewSpec().withNodeName("node-a").endSpec().build();
+    assertTrue(PodOutcomes.of(bound, NOW).isEmpty(), "its kubelet may be starting it");
   }
 
   @Test

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileClientsTest {
   static final String SEARCHES = "/apis/query.spaceone.dev/v1alpha1/namespaces/ns1/searches";
+  static final String BIG_SEARCHES = "/apis/query.spaceone.dev/v1alpha1/namespaces/big/searches";
   static final Object COUNT_TASKS = ServerFixture.query("Search", "jobtasks", Map.of("count_only", true));
   /** As the kubelet's probe would: an answer within 5 seconds or a failure. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
@@ -61,6 +62,8 @@ class HostileClientsTest {
     f = new ServerFixture(dir, QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0)
         .withLimits(limits));
     TestData.generate(List.of("ns1", "ns2"), 2, 5).load(f.store);
+    // Enough records that the engine looks at its budget while it scans (it does every few hundred).
+    TestData.generate(List.of("big"), 20, 100).load(f.store);
     alice = TestPki.client(f.clientCa, "alice", "team-a");
   }
 
@@ -212,6 +215,54 @@ class HostileClientsTest {
       release.countDown();
       clients.shutdown();
     }
+  }
+
+  /**
+   * Finding 4, the server's side: a client that goes away cancels its query. The query is held (in its
+   * authorization) until the server has noticed the closed connection; it then runs with a cancelled
+   * budget, stops at the engine's first check, and nothing is written.
+   */
+  @Test
+  void clientThatGoesAwayCancelsItsQuery() throws Exception {
+    long cancelledBefore = f.server.cancelledQueries();
+    long goneBefore = f.server.http().cancelled();
+    CountDownLatch inQuery = new CountDownLatch(1);
+    f.authorizer.set((u, r) -> {
+      if (r.verb().equals("list")) {
+        inQuery.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.server.http().cancelled() > goneBefore);
+      }
+      return true;
+    });
+    String body = ServerFixture.JSON.writeValueAsString(COUNT_TASKS);
+    try (SSLSocket socket = tlsSocket()) {
+      socket.getOutputStream().write(("POST " + BIG_SEARCHES + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertTrue(inQuery.await(30, TimeUnit.SECONDS));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.server.cancelledQueries() == cancelledBefore + 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.server.http().inFlight() == 0);
+  }
+
+  /** A request's own timeout parameter shortens the query's deadline: 504 Timeout. */
+  @Test
+  void requestTimeoutParameterIsTheQueryDeadline() {
+    CountDownLatch never = new CountDownLatch(1);
+    f.authorizer.set((u, r) -> {
+      if (r.verb().equals("list")) {
+        // Holds the query past its 1 s deadline.
+        try {
+          never.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return true;
+    });
+    ServerFixture.Answer a = f.post(alice, BIG_SEARCHES + "?timeout=1s", COUNT_TASKS, Map.of());
+    assertEquals(504, a.code(), String.valueOf(a.body()));
+    assertEquals("Timeout", a.body().path("reason").asText());
   }
 
   /** Finding 7 (the dropped connection) and item 4: malformed names and headers are answered, never dropped. */
