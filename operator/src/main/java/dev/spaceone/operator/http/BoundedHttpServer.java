@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -112,6 +113,7 @@ public final class BoundedHttpServer implements AutoCloseable {
               }
             });
             p.addLast("http", new HttpServerCodec(8192, limits.maxHeaderBytes(), 64 * 1024));
+            p.addLast("chunked-writes", new ChunkedWriteHandler());
             p.addLast("service", connection);
           }
         });

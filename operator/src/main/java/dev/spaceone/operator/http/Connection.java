@@ -11,11 +11,15 @@ import dev.spaceone.operator.http.HttpService.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -31,8 +35,10 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.stream.ChunkedStream;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -55,6 +61,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   /** Bytes of a refused body read and dropped so that the client sees the answer; beyond that, close. */
   private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+  /** Bodies larger than this are written in chunks of this size. */
+  private static final int CHUNK = 64 * 1024;
 
   private enum State { IDLE, HEAD, BODY, DISCARD, PROCESSING }
 
@@ -319,10 +327,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
   /** Writes an answer; {@code closeAfter} closes the connection once it is written. */
   private void write(Response response, boolean closeAfter) {
     boolean head = this.head != null && "HEAD".equals(this.head.method());
-    ByteBuf content = head || response.body().length == 0 ? Unpooled.EMPTY_BUFFER
-        : Unpooled.wrappedBuffer(response.body());
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(response.code()), content);
+    byte[] bytes = head ? new byte[0] : response.body();
+    HttpResponse r = bytes.length > CHUNK
+        ? new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.code()))
+        : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.code()),
+            bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
@@ -335,7 +344,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
     if (!keepAlive) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    ctx.writeAndFlush(r).addListener(closeAfter ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    ChannelFuture done;
+    if (r instanceof FullHttpResponse) {
+      done = ctx.writeAndFlush(r);
+    } else {
+      // A large body goes out a chunk at a time, as the client takes it: encrypting it never holds this
+      // I/O thread (and the health checks of its other connections) for long.
+      ctx.write(r);
+      done = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(new ByteArrayInputStream(bytes), CHUNK)));
+    }
+    done.addListener(closeAfter ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
   /** A header value holds printable ASCII only: anything else (newlines from user input) is escaped. */

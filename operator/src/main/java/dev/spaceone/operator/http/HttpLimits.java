@@ -42,7 +42,15 @@ public record HttpLimits(
   /** The query API's defaults (see README, "Query API limits"). */
   public static HttpLimits queryDefaults() {
     return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), 1000, 64 * 1024, 1024 * 1024, 4, 32, 8, 1);
+        Duration.ofSeconds(30), Duration.ofSeconds(30), 1000, 64 * 1024, 1024 * 1024, defaultWorkers(), 16, 4, 1);
+  }
+
+  /**
+   * Half the processors the JVM may use (its container's CPU limit), at least one: queries never take
+   * every core from the reconcilers in the same process.
+   */
+  public static int defaultWorkers() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** The management endpoint's: small, for probes and a Prometheus scrape. */
