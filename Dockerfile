@@ -1,7 +1,9 @@
 # The operator's image: the shaded jar on a JRE, as a non-root user with a read-only root filesystem in mind.
-# Build the jar first: mvn -B -q install -DskipTests
+# Build the jar first: mvn -B -q package -DskipTests
 FROM eclipse-temurin:17-jre
 COPY operator/target/spaceone-job-operator.jar /opt/spaceone/spaceone-job-operator.jar
+# The runner of SpaceONE gRPC plugins: the main container of `protocol: grpc` task pods (RUNNER_COMMAND).
+COPY plugin-runner/target/spaceone-plugin-runner.jar /opt/spaceone/plugin-runner.jar
 USER 65532:65532
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["java", "-jar", "/opt/spaceone/spaceone-job-operator.jar"]

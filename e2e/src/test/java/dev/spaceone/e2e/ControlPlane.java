@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.sandbox.real.Pki;
+import dev.spaceone.testkit.Pki;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real control plane (etcd, kube-apiserver, kube-controller-manager as child processes on loopback),
- * as the e2e tests use it: the product's own {@link dev.spaceone.operator.sandbox.real.ControlPlane} (which
+ * as the e2e tests use it: the product's own {@link dev.spaceone.testkit.ControlPlane} (which
  * `sandbox --control-plane real` runs too), plus what only tests need: skipping or failing when the binaries
  * are missing, and running the real kubectl.
  *
@@ -34,23 +34,23 @@ import org.junit.jupiter.api.Assumptions;
 public final class ControlPlane implements AutoCloseable {
   private static final Duration KUBECTL_TIMEOUT = Duration.ofSeconds(120);
 
-  private final dev.spaceone.operator.sandbox.real.ControlPlane plane;
+  private final dev.spaceone.testkit.ControlPlane plane;
   private final AtomicInteger counter = new AtomicInteger();
 
-  private ControlPlane(dev.spaceone.operator.sandbox.real.ControlPlane plane) {
+  private ControlPlane(dev.spaceone.testkit.ControlPlane plane) {
     this.plane = plane;
   }
 
   public static Path binDir() {
-    return dev.spaceone.operator.sandbox.real.ControlPlane.binDir();
+    return dev.spaceone.testkit.ControlPlane.binDir();
   }
 
   public static String kubernetesVersion() {
-    return dev.spaceone.operator.sandbox.real.ControlPlane.kubernetesVersion();
+    return dev.spaceone.testkit.ControlPlane.kubernetesVersion();
   }
 
   public static Optional<String> unavailableReason() {
-    return dev.spaceone.operator.sandbox.real.ControlPlane.unavailableReason();
+    return dev.spaceone.testkit.ControlPlane.unavailableReason();
   }
 
   /** Whether {@code -De2e.required=true}: then what is missing fails the tests instead of skipping them. */
@@ -73,7 +73,7 @@ public final class ControlPlane implements AutoCloseable {
   /** Starts a control plane and waits until it is ready. */
   public static ControlPlane start() {
     assumeAvailable();
-    return new ControlPlane(dev.spaceone.operator.sandbox.real.ControlPlane.start());
+    return new ControlPlane(dev.spaceone.testkit.ControlPlane.start());
   }
 
   public KubernetesClient client() {

@@ -1,6 +1,6 @@
 package dev.spaceone.e2e;
 
-import dev.spaceone.operator.sandbox.real.Pki;
+import dev.spaceone.testkit.Pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

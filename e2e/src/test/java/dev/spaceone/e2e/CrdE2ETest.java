@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.spaceone.operator.examples.ExampleManifests;
-import dev.spaceone.operator.examples.ExampleManifests.Manifest;
+import dev.spaceone.testkit.ExampleManifests;
+import dev.spaceone.testkit.ExampleManifests.Manifest;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.spaceone.e2e;
 
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
-import dev.spaceone.operator.testing.SimulatedKubelet;
+import dev.spaceone.testkit.SimulatedKubelet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.spaceone.e2e;
 
 import dev.spaceone.operator.task.TaskPodBuilder;
-import dev.spaceone.operator.testing.SimulatedKubelet.PluginRun;
+import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -4,7 +4,6 @@ import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
-import dev.spaceone.operator.sandbox.SandboxCommand;
 import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -17,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Entry point. {@code operator} (the default) runs in a cluster: kubeconfig or in-cluster config as fabric8
- * finds them, settings from the environment the Helm chart sets. {@code sandbox} runs the whole product on this
- * machine without a cluster (see {@link SandboxCommand}).
+ * finds them, settings from the environment the Helm chart sets. (The sandbox, the whole product on one machine
+ * without a cluster, is its own jar: the {@code sandbox} module.)
  */
 public final class Main {
   private Main() {
@@ -32,10 +31,8 @@ public final class Main {
         configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
         runOperator();
       }
-      // The sandbox configures its own logging (to files): before any logger exists.
-      case "sandbox" -> System.exit(SandboxCommand.run(rest));
       default -> {
-        System.err.println("usage: spaceone-job-operator [operator | sandbox [--help]]  (unknown command '" + command
+        System.err.println("usage: spaceone-job-operator [operator]  (unknown command '" + command
             + "', " + rest.length + " more arguments)");
         System.exit(2);
       }

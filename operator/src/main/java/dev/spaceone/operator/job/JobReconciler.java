@@ -12,7 +12,7 @@ import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
 import dev.spaceone.operator.task.JobDivider;
-import dev.spaceone.operator.task.Labels;
+import dev.spaceone.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;

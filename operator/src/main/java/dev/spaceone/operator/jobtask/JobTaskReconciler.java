@@ -12,7 +12,7 @@ import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
 import dev.spaceone.operator.task.JobDivider;
-import dev.spaceone.operator.task.Labels;
+import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.task.TaskNames;
 import dev.spaceone.operator.task.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

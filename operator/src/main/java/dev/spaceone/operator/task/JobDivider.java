@@ -1,5 +1,6 @@
 package dev.spaceone.operator.task;
 
+import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTask;

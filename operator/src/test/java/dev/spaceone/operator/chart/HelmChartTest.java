@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -50,6 +51,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -253,7 +255,11 @@ class HelmChartTest {
     assertEquals("IfNotPresent", c.getImagePullPolicy());
     assertEquals(List.of("operator"), c.getArgs());
 
-    Map<String, String> env = env(c);
+    Map<String, String> env = new HashMap<>(env(c));
+    // The chart's query limits are the engine's documented defaults.
+    for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
+      assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());
+    }
     assertEquals(Map.of(
         "POD_NAMESPACE", "fieldRef:metadata.namespace",
         "WATCH_NAMESPACES", "",

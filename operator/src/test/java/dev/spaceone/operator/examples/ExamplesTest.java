@@ -1,6 +1,6 @@
 package dev.spaceone.operator.examples;
 
-import static dev.spaceone.operator.examples.ExampleManifests.EXAMPLES;
+import static dev.spaceone.testkit.ExampleManifests.EXAMPLES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +14,7 @@ import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.ResourceGroup;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
+import dev.spaceone.testkit.ExampleManifests;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;

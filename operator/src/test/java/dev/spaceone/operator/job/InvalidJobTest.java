@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.status.Conditions;
-import dev.spaceone.operator.testing.MockCluster;
+import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;

@@ -24,7 +24,7 @@ class InventoryJobTest {
     harness = new OperatorHarness(pod -> {
       String provider = pod.getMetadata().getLabels().get("spaceone.dev/provider");
       int n = switch (provider) { case "aws" -> 1; case "azure" -> 2; default -> 3; };
-      return dev.spaceone.operator.testing.SimulatedKubelet.PluginRun.succeeds(Duration.ofMillis(300),
+      return dev.spaceone.testkit.SimulatedKubelet.PluginRun.succeeds(Duration.ofMillis(300),
           "{\"created_count\":" + n + ",\"updated_count\":" + (10 * n) + ",\"deleted_count\":1}");
     });
   }

@@ -7,7 +7,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.testing.MockCluster;
+import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;

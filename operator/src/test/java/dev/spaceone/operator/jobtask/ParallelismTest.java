@@ -7,7 +7,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.testing.MockCluster;
+import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.plugin.ErrorCodes;
 import dev.spaceone.operator.runtime.OperatorSettings;
-import dev.spaceone.operator.testing.MockCluster;
+import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.time.Duration;
 import java.util.Map;

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
+import dev.spaceone.query.QueryEngine;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,28 @@ import org.junit.jupiter.api.Test;
 
 class RecordsTest {
   private final TestData data = TestData.generate(List.of("ns1"), 1, 6);
+
+  /** Issue 10 item 7: list fields exist, empty, as SpaceONE stores them, so size and exists answer as there. */
+  @Test
+  void listFieldsAreEmptyListsNotMissing() throws Exception {
+    JobTask pending = new JobTask();
+    pending.setMetadata(new ObjectMetaBuilder().withName("j-0").withNamespace("ns1").build());
+    pending.setSpec(new JobTaskSpec());
+    Map<String, Object> task = Records.task(pending);
+    assertEquals(List.of(), task.get("errors"));
+    assertEquals(List.of(), task.get("changed"));
+    Job job = new Job();
+    job.setMetadata(new ObjectMetaBuilder().withName("j").withNamespace("ns1").build());
+    assertEquals(List.of(), Records.job(job).get("changed"));
+
+    QueryEngine engine = new QueryEngine(Records.JOB_TASK_ID, List.of(), Clock.systemUTC());
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(1, engine.search(List.of(task), json.readTree(
+        "{\"filter\":[{\"k\":\"errors\",\"v\":true,\"o\":\"exists\"}]}")).totalCount());
+    assertEquals(List.of(Map.of("n", 0L)), engine.stat(List.of(task), json.readTree(
+        "{\"aggregate\":[{\"project\":{\"fields\":[{\"name\":\"n\",\"key\":\"errors\",\"operator\":\"size\"}]}}]}"))
+        .results());
+  }
 
   @Test
   void taskRecordHasSpaceoneKeys() {

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.testing;
 
+import dev.spaceone.testkit.MockCluster;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,0 +1,1 @@
+"""Example SpaceONE plugins; the records they stream are listed in ../README.md."""

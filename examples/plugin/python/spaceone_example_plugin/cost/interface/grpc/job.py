@@ -1,0 +1,17 @@
+from spaceone.api.cost_analysis.plugin import job_pb2, job_pb2_grpc
+from spaceone.core.pygrpc import BaseAPI
+
+from spaceone_example_plugin.cost import records
+from spaceone_example_plugin.requests import require, require_value
+
+
+class Job(BaseAPI, job_pb2_grpc.JobServicer):
+    pb2 = job_pb2
+    pb2_grpc = job_pb2_grpc
+
+    def get_tasks(self, request, context):
+        params, metadata = self.parse_request(request, context)
+        require(params, "options", "secret_data")
+        require_value(params, "domain_id")
+        require_value(params["options"], "secret_type")
+        return self.dict_to_message(records.plan(params["options"], params.get("start")))

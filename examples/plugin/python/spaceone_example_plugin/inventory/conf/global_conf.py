@@ -1,0 +1,2 @@
+# Read by spaceone-core at start; the example needs no settings beyond spaceone-core's defaults.
+LOG = {}

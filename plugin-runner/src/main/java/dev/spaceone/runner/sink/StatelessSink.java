@@ -1,0 +1,53 @@
+package dev.spaceone.runner.sink;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import java.io.PrintStream;
+
+/**
+ * The sinks without memory: {@code none} drops records, {@code log} prints each as one JSON line on stdout. Neither
+ * knows earlier runs, so every counted record is "created" (as in a first run into an empty SpaceONE) and nothing
+ * is ever updated, deleted or disconnected.
+ */
+public final class StatelessSink implements ResourceSink {
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private final PrintStream out;
+
+  private StatelessSink(PrintStream out) {
+    this.out = out;
+  }
+
+  public static StatelessSink none() {
+    return new StatelessSink(null);
+  }
+
+  /** One JSON object a line (the message in SpaceONE's MessageToDict shape), nothing else, on {@code out}. */
+  public static StatelessSink log(PrintStream out) {
+    return new StatelessSink(out);
+  }
+
+  @Override
+  public Upsert accept(CollectedRecord record) throws SinkException {
+    if (out != null) {
+      try {
+        out.println(PRINTER.print(record.message()));
+      } catch (InvalidProtocolBufferException e) {
+        throw new SinkException("ERROR_SINK_LOG", "cannot print " + record.resourceType() + " as JSON", e);
+      }
+    }
+    return Upsert.CREATED;
+  }
+
+  @Override
+  public Cleanup finishSuccessful() {
+    return Cleanup.NONE;
+  }
+
+  @Override
+  public void close() {
+    if (out != null) {
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,428 @@
+package dev.spaceone.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Writes one task's resources: {@link #add} buffers, every {@value #BATCH_SIZE} resources one statement matches
+ * and upserts the whole batch (one round trip, on a thread of its own while the next batch is built); {@link #finish} writes the rest, marks what a successful task did
+ * not see, and reads the counts back from the table. Not thread-safe: one writer per task.
+ *
+ * <p>Why the counts cannot double: {@code created}/{@code updated} are the rows whose {@code last_seen_task} is this
+ * task, split by {@code first_seen_job}; misses are counted once per Job ({@code last_missed_job}). A retried
+ * attempt, a restarted runner or a resource streamed twice rewrites the same rows and finds the same counts.
+ */
+public final class TaskWriter implements AutoCloseable {
+  static final int BATCH_SIZE = 1000;
+  /** SpaceONE's DEFAULT_DISCONNECTED_STATE_DELETE_POLICY: deleted after this many misses in a row. */
+  public static final int DELETE_AFTER_MISSES = 3;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Connection connection;
+  private final TaskScope scope;
+  private final List<Row> batch = new ArrayList<>();
+  private final Set<ByteBuffer> batchIdentities = new HashSet<>();
+  private final List<ResourceFailure> failures = new ArrayList<>();
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "resource-store-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  private Future<List<ResourceFailure>> inFlight;
+
+  private record Row(CollectedResource resource, MatchRules.Identity identity, String document) {
+    String text(String field) {
+      JsonNode value = resource.resource().get(field);
+      return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
+    }
+  }
+
+  TaskWriter(Connection connection, TaskScope scope) {
+    this.connection = connection;
+    this.scope = scope;
+  }
+
+  /** Takes one resource; a resource the store cannot identify becomes a failure, never an exception. */
+  public void add(CollectedResource resource) throws StoreException {
+    MatchRules.Identity identity;
+    try {
+      identity = MatchRules.identify(scope.domainId(), resource.resourceType(), resource.matchRules(),
+          resource.resource());
+    } catch (MatchRules.Unusable e) {
+      failures.add(new ResourceFailure(ResourceFailure.MATCH_RULE, e.getMessage(), additional(resource)));
+      return;
+    }
+    if (resource.resource() == null || !resource.resource().isObject()) {
+      failures.add(new ResourceFailure(ResourceFailure.NOT_STORABLE, "the resource is not a JSON object",
+          additional(resource)));
+      return;
+    }
+    String document;
+    try {
+      document = JSON.writeValueAsString(resource.resource());
+    } catch (JsonProcessingException e) {
+      failures.add(new ResourceFailure(ResourceFailure.NOT_STORABLE, "the resource cannot be written as JSON: "
+          + e.getOriginalMessage(), additional(resource)));
+      return;
+    }
+    // The same resource twice in one statement would be written in no defined order: write the first one first.
+    if (!batchIdentities.add(ByteBuffer.wrap(identity.primary().hash()))) {
+      flush();
+      batchIdentities.add(ByteBuffer.wrap(identity.primary().hash()));
+    }
+    batch.add(new Row(resource, identity, document));
+    if (batch.size() >= BATCH_SIZE) {
+      flush();
+    }
+  }
+
+  /**
+   * Sends what is buffered. The statement runs on the writer's own thread while the caller builds the next batch
+   * (documents are identified and serialized by the caller), one batch at a time, in order.
+   */
+  public void flush() throws StoreException {
+    awaitInFlight();
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Row> rows = List.copyOf(batch);
+    batch.clear();
+    batchIdentities.clear();
+    inFlight = sender.submit(() -> {
+      List<ResourceFailure> refused = new ArrayList<>();
+      write(rows, refused);
+      return refused;
+    });
+  }
+
+  private void awaitInFlight() throws StoreException {
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      failures.addAll(inFlight.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(StoreException.WRITE, "interrupted while writing to the sink", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException(StoreException.WRITE, "writing to the sink failed: " + e.getCause(), e.getCause());
+    } finally {
+      inFlight = null;
+    }
+  }
+
+  /** Resources refused so far. */
+  public List<ResourceFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /**
+   * Writes the rest and returns the task's counts. {@code collectionSucceeded}: the plugin's stream(s) ended and
+   * nothing failed on the runner's side; only then, and when the store refused nothing either, does this task mark
+   * the (collector, Secret, provider)'s resources this Job did not see as disconnected or deleted (SpaceONE: a task
+   * with a failure ends FAILURE and cleans up nothing).
+   */
+  public TaskCounts finish(boolean collectionSucceeded) throws StoreException {
+    flush();
+    awaitInFlight();
+    try {
+      if (collectionSucceeded && failures.isEmpty()) {
+        markMissed();
+      }
+      long[] seen = seenCounts();
+      long[] missed = missedCounts();
+      return new TaskCounts(seen[0], seen[1], missed[0], missed[1], failures());
+    } catch (SQLException e) {
+      throw ResourceStore.connectionError(e, "the sink");
+    }
+  }
+
+  @Override
+  public void close() {
+    sender.shutdownNow();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // nothing left to save
+    }
+  }
+
+  private void write(List<Row> rows, List<ResourceFailure> refused) throws StoreException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        refused.addAll(writeBatch(rows));
+        return;
+      } catch (SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if ((state.equals("40P01") || state.equals("40001")) && attempt < 5) {
+          continue; // deadlock or serialization failure with another task: the statement wrote nothing, again
+        }
+        if (state.startsWith("22") || state.startsWith("23")) {
+          refusedBatch(rows, e, refused);
+          return;
+        }
+        throw ResourceStore.connectionError(e, "the sink");
+      }
+    }
+  }
+
+  /** PostgreSQL refused the batch for its data: halve it until the refused resources are alone, write the rest. */
+  private void refusedBatch(List<Row> rows, SQLException e, List<ResourceFailure> refused) throws StoreException {
+    if (rows.size() == 1) {
+      refused.add(new ResourceFailure(ResourceFailure.NOT_STORABLE,
+          "PostgreSQL cannot store the resource: " + firstLine(e.getMessage()), additional(rows.get(0).resource())));
+      return;
+    }
+    write(rows.subList(0, rows.size() / 2), refused);
+    write(rows.subList(rows.size() / 2, rows.size()), refused);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    return message.replace('\n', ' ').trim();
+  }
+
+  private static Map<String, Object> additional(CollectedResource resource) {
+    Map<String, Object> additional = new LinkedHashMap<>();
+    additional.put("resource_type", resource.resourceType());
+    JsonNode doc = resource.resource();
+    for (String field : List.of("provider", "cloud_service_group", "cloud_service_type", "name")) {
+      JsonNode value = doc == null ? null : doc.get(field);
+      if (value != null && value.isTextual()) {
+        additional.put(field, value.textValue());
+      }
+    }
+    return additional;
+  }
+
+  // One statement per batch: match every probe (first priority with exactly one hit wins, SpaceONE's order), update
+  // the matched rows, insert the others (a racing writer's row is updated instead), and report SpaceONE's
+  // ERROR_TOO_MANY_MATCH (a priority before the winning one hit several rows, and the resource has `data`).
+  private static final String UPSERT = """
+      WITH input AS (
+        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[],
+                             ?::text[], ?::boolean[])
+          AS t(ord, resource_type, provider, grp, typ, name, identity_hash, identity, document, has_data)
+      ), probe AS (
+        SELECT * FROM unnest(?::int[], ?::int[], ?::bytea[]) AS p(ord, priority, hash)
+      ), hit AS (
+        SELECT p.ord, p.priority, p.hash, h.n, h.id
+        FROM probe p CROSS JOIN LATERAL (
+          SELECT count(*) AS n, min(m.resource_id) AS id
+          FROM (SELECT m.resource_id FROM resource_match m WHERE m.hash = p.hash LIMIT 2) m) h
+      ), decided AS (
+        SELECT ord,
+               (array_agg(id ORDER BY priority) FILTER (WHERE n = 1))[1] AS match_id,
+               coalesce(min(priority) FILTER (WHERE n > 1) < coalesce(min(priority) FILTER (WHERE n = 1), 2147483647),
+                        false) AS ambiguous,
+               array_agg(hash ORDER BY priority) AS hashes
+        FROM hit GROUP BY ord
+      ), todo AS (
+        SELECT i.*, d.match_id, d.hashes FROM input i JOIN decided d USING (ord)
+        WHERE NOT (d.ambiguous AND i.has_data)
+      ), updated AS (
+        UPDATE resource r SET
+          resource_type = t.resource_type, provider = t.provider, cloud_service_group = t.grp,
+          cloud_service_type = t.typ, name = t.name, identity_hash = t.identity_hash, identity = t.identity::jsonb,
+          document = t.document::jsonb, collector_id = ?, secret_id = ?, service_account_id = ?,
+          first_seen_job = CASE WHEN r.state = 'DELETED' THEN ? ELSE r.first_seen_job END,
+          first_seen_task = CASE WHEN r.state = 'DELETED' THEN ? ELSE r.first_seen_task END,
+          last_seen_job = ?, last_seen_task = ?, state = 'ACTIVE', miss_count = 0, last_missed_job = NULL,
+          updated_at = now()
+        FROM todo t WHERE r.id = t.match_id
+        RETURNING r.id, t.hashes
+      ), inserted AS (
+        INSERT INTO resource AS r (domain_id, resource_type, provider, cloud_service_group, cloud_service_type, name,
+            identity_hash, identity, document, collector_id, secret_id, service_account_id,
+            first_seen_job, first_seen_task, last_seen_job, last_seen_task)
+        SELECT ?, t.resource_type, t.provider, t.grp, t.typ, t.name, t.identity_hash, t.identity::jsonb,
+               t.document::jsonb, ?, ?, ?, ?, ?, ?, ?
+        FROM todo t WHERE t.match_id IS NULL
+        ON CONFLICT (identity_hash) DO UPDATE SET
+          resource_type = excluded.resource_type, provider = excluded.provider,
+          cloud_service_group = excluded.cloud_service_group, cloud_service_type = excluded.cloud_service_type,
+          name = excluded.name, identity = excluded.identity, document = excluded.document,
+          collector_id = excluded.collector_id, secret_id = excluded.secret_id,
+          service_account_id = excluded.service_account_id,
+          first_seen_job = CASE WHEN r.state = 'DELETED' THEN excluded.first_seen_job ELSE r.first_seen_job END,
+          first_seen_task = CASE WHEN r.state = 'DELETED' THEN excluded.first_seen_task ELSE r.first_seen_task END,
+          last_seen_job = excluded.last_seen_job, last_seen_task = excluded.last_seen_task, state = 'ACTIVE',
+          miss_count = 0, last_missed_job = NULL, updated_at = now()
+        RETURNING r.id, r.identity_hash
+      ), written AS (
+        SELECT id, hashes FROM updated
+        UNION ALL SELECT i.id, t.hashes FROM inserted i JOIN todo t ON t.identity_hash = i.identity_hash
+      ), stale AS (
+        DELETE FROM resource_match m USING written w WHERE m.resource_id = w.id AND m.hash <> ALL (w.hashes)
+      ), probes AS (
+        INSERT INTO resource_match (hash, resource_id) SELECT unnest(w.hashes), w.id FROM written w
+        ON CONFLICT DO NOTHING
+      )
+      SELECT i.ord FROM input i JOIN decided d USING (ord) WHERE d.ambiguous AND i.has_data
+      """;
+
+  private List<ResourceFailure> writeBatch(List<Row> rows) throws SQLException {
+    int n = rows.size();
+    Integer[] ord = new Integer[n];
+    String[] type = new String[n];
+    String[] provider = new String[n];
+    String[] group = new String[n];
+    String[] cloudServiceType = new String[n];
+    String[] name = new String[n];
+    byte[][] identityHash = new byte[n][];
+    String[] identity = new String[n];
+    String[] document = new String[n];
+    Boolean[] hasData = new Boolean[n];
+    List<Integer> probeOrd = new ArrayList<>();
+    List<Integer> probePriority = new ArrayList<>();
+    List<byte[]> probeHash = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      ord[i] = i;
+      type[i] = row.resource().resourceType();
+      String docProvider = row.text("provider");
+      provider[i] = docProvider != null ? docProvider : scope.provider();
+      group[i] = row.text("cloud_service_group");
+      cloudServiceType[i] = row.text("cloud_service_type");
+      name[i] = row.text("name");
+      identityHash[i] = row.identity().primary().hash();
+      identity[i] = row.identity().describe().toString();
+      document[i] = row.document();
+      hasData[i] = MatchRules.truthy(row.resource().resource().get("data"));
+      for (MatchRules.Probe probe : row.identity().probes()) {
+        probeOrd.add(i);
+        probePriority.add(probe.order());
+        probeHash.add(probe.hash());
+      }
+    }
+    try (PreparedStatement st = connection.prepareStatement(UPSERT)) {
+      int p = 1;
+      st.setArray(p++, array("int4", ord));
+      st.setArray(p++, array("text", type));
+      st.setArray(p++, array("text", provider));
+      st.setArray(p++, array("text", group));
+      st.setArray(p++, array("text", cloudServiceType));
+      st.setArray(p++, array("text", name));
+      st.setArray(p++, connection.createArrayOf("bytea", identityHash));
+      st.setArray(p++, array("text", identity));
+      st.setArray(p++, array("text", document));
+      st.setArray(p++, array("bool", hasData));
+      st.setArray(p++, array("int4", probeOrd.toArray(new Integer[0])));
+      st.setArray(p++, array("int4", probePriority.toArray(new Integer[0])));
+      st.setArray(p++, connection.createArrayOf("bytea", probeHash.toArray(new byte[0][])));
+      // updated
+      st.setString(p++, scope.collectorId());
+      st.setString(p++, scope.secretId());
+      st.setString(p++, scope.serviceAccountId());
+      st.setString(p++, scope.jobKey());
+      st.setString(p++, scope.jobTaskId());
+      st.setString(p++, scope.jobKey());
+      st.setString(p++, scope.jobTaskId());
+      // inserted
+      st.setString(p++, scope.domainId());
+      st.setString(p++, scope.collectorId());
+      st.setString(p++, scope.secretId());
+      st.setString(p++, scope.serviceAccountId());
+      st.setString(p++, scope.jobKey());
+      st.setString(p++, scope.jobTaskId());
+      st.setString(p++, scope.jobKey());
+      st.setString(p++, scope.jobTaskId());
+      List<ResourceFailure> ambiguous = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Row row = rows.get(rs.getInt(1));
+          ambiguous.add(new ResourceFailure(ResourceFailure.TOO_MANY_MATCH,
+              "A match_rules priority matched more than one stored resource (keys "
+                  + row.identity().primary().keys().keySet() + ")", additional(row.resource())));
+        }
+      }
+      return ambiguous;
+    }
+  }
+
+  private Array array(String type, Object[] values) throws SQLException {
+    return connection.createArrayOf(type, values);
+  }
+
+  private static final String SCOPE = """
+       domain_id = ? AND collector_id = ? AND secret_id = ? AND (?::text IS NULL OR provider = ?)
+      AND resource_type = 'inventory.CloudService'""";
+
+  private int bindScope(PreparedStatement st, int p) throws SQLException {
+    st.setString(p++, scope.domainId());
+    st.setString(p++, scope.collectorId());
+    st.setString(p++, scope.secretId());
+    st.setString(p++, scope.provider());
+    st.setString(p++, scope.provider());
+    return p;
+  }
+
+  private void markMissed() throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("""
+        UPDATE resource SET miss_count = miss_count + 1,
+          state = CASE WHEN miss_count + 1 >= ? THEN 'DELETED' ELSE 'DISCONNECTED' END,
+          last_missed_job = ?, updated_at = now()
+        WHERE""" + SCOPE + """
+         AND state <> 'DELETED' AND last_seen_job <> ? AND last_missed_job IS DISTINCT FROM ?""")) {
+      int p = 1;
+      st.setInt(p++, DELETE_AFTER_MISSES);
+      st.setString(p++, scope.jobKey());
+      p = bindScope(st, p);
+      st.setString(p++, scope.jobKey());
+      st.setString(p, scope.jobKey());
+      st.executeUpdate();
+    }
+  }
+
+  private long[] seenCounts() throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("""
+        SELECT count(*) FILTER (WHERE first_seen_job = ?), count(*) FILTER (WHERE first_seen_job <> ?)
+        FROM resource WHERE last_seen_job = ? AND last_seen_task = ? AND resource_type = 'inventory.CloudService'""")) {
+      st.setString(1, scope.jobKey());
+      st.setString(2, scope.jobKey());
+      st.setString(3, scope.jobKey());
+      st.setString(4, scope.jobTaskId());
+      return two(st);
+    }
+  }
+
+  private long[] missedCounts() throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("""
+        SELECT count(*) FILTER (WHERE state = 'DISCONNECTED'), count(*) FILTER (WHERE state = 'DELETED')
+        FROM resource WHERE last_missed_job = ? AND""" + SCOPE)) {
+      st.setString(1, scope.jobKey());
+      bindScope(st, 2);
+      return two(st);
+    }
+  }
+
+  private static long[] two(PreparedStatement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+}
