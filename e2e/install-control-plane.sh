@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real Kubernetes control plane used by the e2e suite
-# (kube-apiserver, kube-controller-manager, etcd) from the published Go
+# Builds the real Kubernetes binaries used by the e2e suite (kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubelet and etcd) from the published Go
 # modules, with the ordinary Go client, into a cache folder reused between runs:
 #
 #   ${SPACEONE_E2E_CACHE:-$HOME/.cache/spaceone-job-operator/e2e}/<k8s-version>/bin
@@ -9,13 +9,18 @@
 # pinned by e2e/controlplane/kubernetes/go.mod and e2e/controlplane/etcd/go.mod
 # (with their go.sum), and `go build` fetches the modules from the Go module proxy.
 #
-# If the binaries are already there and the stamp file matches the pinned
-# versions (and the go.mod/go.sum contents), it does nothing.
+# Each binary is checked on its own and only the missing or outdated ones are
+# built. A binary is up to date when its stamp (bin/.stamp-<name>: the Go version,
+# the pinned versions and the hash of its module's go.mod/go.sum) matches; when
+# only the module files changed, the module versions embedded in the binary
+# (`go version -m`) are compared with those its package needs now (`go list -deps`),
+# so a go.mod edit that does not touch a binary's dependencies (adding a tool)
+# rebuilds nothing.
 #
 # Environment:
 #   SPACEONE_E2E_CACHE   cache root (default $HOME/.cache/spaceone-job-operator/e2e)
 #   E2E_GO_PARALLELISM   go build -p value (default 2; use 1 on a busy machine)
-#   E2E_FORCE_REBUILD=1  ignore the stamp and rebuild
+#   E2E_FORCE_REBUILD=1  ignore the stamps and rebuild everything
 set -euo pipefail
 
 K8S_VERSION=v1.33.13
@@ -26,52 +31,96 @@ cp_dir="$here/controlplane"
 cache_root="${SPACEONE_E2E_CACHE:-$HOME/.cache/spaceone-job-operator/e2e}"
 dest="$cache_root/$K8S_VERSION"
 bin="$dest/bin"
-stamp="$bin/.stamp"
-binaries=(kube-apiserver kube-controller-manager etcd)
+
+# name -> "<module folder under controlplane/> <package>"
+declare -A source=(
+  [kube-apiserver]="kubernetes k8s.io/kubernetes/cmd/kube-apiserver"
+  [kube-controller-manager]="kubernetes k8s.io/kubernetes/cmd/kube-controller-manager"
+  [kube-scheduler]="kubernetes k8s.io/kubernetes/cmd/kube-scheduler"
+  [kubelet]="kubernetes k8s.io/kubernetes/cmd/kubelet"
+  [etcd]="etcd go.etcd.io/etcd/server/v3"
+)
+binaries=(kube-apiserver kube-controller-manager kube-scheduler kubelet etcd)
 
 log() { printf '[install-control-plane] %s\n' "$*" >&2; }
 
-fingerprint() {
-  # The pinned versions plus the exact module files they are built from.
-  printf 'kubernetes=%s\netcd=%s\n' "$K8S_VERSION" "$ETCD_VERSION"
-  cat "$cp_dir/kubernetes/go.mod" "$cp_dir/kubernetes/go.sum" \
-      "$cp_dir/etcd/go.mod" "$cp_dir/etcd/go.sum" | sha256sum | cut -d' ' -f1
+export GOTOOLCHAIN=local   # no toolchain downloads: use the installed go
+export CGO_ENABLED=0       # as upstream builds the control plane: static, no C toolchain
+
+module_of() { local s="${source[$1]}"; echo "${s%% *}"; }
+package_of() { local s="${source[$1]}"; echo "${s#* }"; }
+
+stamp_of() { echo "$bin/.stamp-$1"; }
+
+# What the quick check compares: the binary, its package, Go, the pinned versions, its module files.
+inputs() {
+  local m; m="$(module_of "$1")"
+  printf 'binary=%s package=%s go=%s kubernetes=%s etcd=%s module=%s\n' "$1" "$(package_of "$1")" \
+    "$(go env GOVERSION)" "$K8S_VERSION" "$ETCD_VERSION" \
+    "$(cat "$cp_dir/$m/go.mod" "$cp_dir/$m/go.sum" | sha256sum | cut -d' ' -f1)"
+}
+
+# The modules (path@version, after replacements) the package needs now, and those built into the binary.
+deps_wanted() {
+  (cd "$cp_dir/$(module_of "$1")" && go list -mod=readonly -deps \
+    -f '{{with .Module}}{{if .Replace}}{{.Replace.Path}}@{{.Replace.Version}}{{else}}{{.Path}}@{{.Version}}{{end}}{{end}}' \
+    "$(package_of "$1")") | grep -v '@$' | sort -u
+}
+deps_built() {
+  go version -m "$bin/$1" | awk '
+    $1 == "dep" || $1 == "mod" { if (p != "") print p; p = $2 "@" $3 }
+    $1 == "=>"  { p = $2 "@" $3 }
+    END { if (p != "") print p }' | sort -u
 }
 
 up_to_date() {
-  [[ "${E2E_FORCE_REBUILD:-0}" != 1 ]] || return 1
-  [[ -f "$stamp" ]] || return 1
-  local b
-  for b in "${binaries[@]}"; do [[ -x "$bin/$b" ]] || return 1; done
-  [[ "$(cat "$stamp")" == "$(fingerprint)" ]]
+  local b="$1"
+  [[ "${E2E_FORCE_REBUILD:-0}" != 1 && -x "$bin/$b" ]] || return 1
+  local want; want="$(inputs "$b")"
+  [[ -f "$(stamp_of "$b")" && "$(cat "$(stamp_of "$b")")" == "$want" ]] && return 0
+  # The module files changed (or there is no stamp yet): compare what the binary was built from.
+  [[ "$(go version "$bin/$b" | awk '{print $2}')" == "$(go env GOVERSION)" ]] || return 1
+  if [[ "$(deps_built "$b")" == "$(deps_wanted "$b")" ]]; then
+    log "$b: its module files changed (or it had no stamp) but not the modules it is built from; kept"
+    echo "$want" > "$(stamp_of "$b")"
+    return 0
+  fi
+  return 1
 }
 
-if up_to_date; then
+missing() {
+  local b out=()
+  for b in "${binaries[@]}"; do up_to_date "$b" || out+=("$b"); done
+  echo "${out[*]}"
+}
+
+command -v go >/dev/null || { log "go is not on PATH"; exit 1; }
+mkdir -p "$bin"
+# A stamp of the old all-in-one format means nothing to the per-binary check.
+rm -f "$bin/.stamp"
+
+todo="$(missing)"
+if [[ -z "$todo" ]]; then
   log "up to date: $bin (kubernetes $K8S_VERSION, etcd $ETCD_VERSION)"
   exit 0
 fi
-
-command -v go >/dev/null || { log "go is not on PATH"; exit 1; }
-mkdir -p "$dest"
 
 # One build at a time per cache folder (two test runs, two shells...).
 exec 9>"$dest/.lock"
 if ! flock -n 9; then
   log "another install is running on $dest; waiting for it"
   flock 9
-fi
-if up_to_date; then
-  log "up to date (built by the other install): $bin"
-  exit 0
+  rm -f "$bin/.stamp"
+  todo="$(missing)"
+  if [[ -z "$todo" ]]; then
+    log "up to date (built by the other install): $bin"
+    exit 0
+  fi
 fi
 
-export GOTOOLCHAIN=local   # no toolchain downloads: use the installed go
-export CGO_ENABLED=0       # as upstream builds the control plane: static, no C toolchain
 p="${E2E_GO_PARALLELISM:-2}"
-
-go_version="$(go env GOVERSION)"
-log "go $go_version, GOPROXY=$(go env GOPROXY), -p $p"
-log "building kubernetes $K8S_VERSION and etcd $ETCD_VERSION into $bin"
+log "go $(go env GOVERSION), GOPROXY=$(go env GOPROXY), -p $p"
+log "building $todo (kubernetes $K8S_VERSION, etcd $ETCD_VERSION) into $bin"
 
 work="$dest/bin.partial"
 rm -rf "$work"
@@ -82,37 +131,31 @@ start=$(date +%s)
 # /version and `kubectl version` report the real release.
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-ldflags="-s -w"
+k8s_ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
+  k8s_ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+  k8s_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
 done
 
-(
-  cd "$cp_dir/kubernetes"
-  go build -mod=readonly -trimpath -p "$p" -ldflags "$ldflags" -o "$work/" \
-    k8s.io/kubernetes/cmd/kube-apiserver \
-    k8s.io/kubernetes/cmd/kube-controller-manager
-)
-log "kubernetes built after $(( $(date +%s) - start ))s"
+# One `go build` per module, so the binaries of a module share its compiled packages.
+for m in kubernetes etcd; do
+  pkgs=()
+  for b in $todo; do [[ "$(module_of "$b")" == "$m" ]] && pkgs+=("$(package_of "$b")"); done
+  (( ${#pkgs[@]} )) || continue
+  if [[ "$m" == etcd ]]; then
+    (cd "$cp_dir/etcd" && go build -mod=readonly -trimpath -p "$p" -ldflags "-s -w" -o "$work/etcd" "${pkgs[@]}")
+  else
+    (cd "$cp_dir/$m" && go build -mod=readonly -trimpath -p "$p" -ldflags "$k8s_ldflags" -o "$work/" "${pkgs[@]}")
+  fi
+  log "$m built after $(( $(date +%s) - start ))s"
+done
 
-(
-  cd "$cp_dir/etcd"
-  go build -mod=readonly -trimpath -p "$p" -ldflags "-s -w" -o "$work/etcd" \
-    go.etcd.io/etcd/server/v3
-)
-log "etcd built after $(( $(date +%s) - start ))s"
-
-for b in "${binaries[@]}"; do
+# Move each binary in, then write its stamp (a binary without a stamp is checked again next time).
+for b in $todo; do
   [[ -x "$work/$b" ]] || { log "missing $work/$b after the build"; exit 1; }
+  "$work/$b" --version >&2
+  mv -f "$work/$b" "$bin/$b"
+  inputs "$b" > "$(stamp_of "$b")"
 done
-"$work/kube-apiserver" --version >&2
-"$work/etcd" --version >&2
-
-# Replace the old bin/ (if any) and write the stamp last.
-rm -rf "$bin.old"
-[[ -d "$bin" ]] && mv "$bin" "$bin.old"
-mv "$work" "$bin"
-rm -rf "$bin.old"
-fingerprint > "$stamp"
+rm -rf "$work"
 log "done in $(( $(date +%s) - start ))s: $bin"

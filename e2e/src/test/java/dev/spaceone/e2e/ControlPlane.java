@@ -76,6 +76,17 @@ public final class ControlPlane implements AutoCloseable {
     return new ControlPlane(dev.spaceone.testkit.ControlPlane.start());
   }
 
+  /** Starts a control plane for real nodes (with kube-scheduler and the node controllers); see {@link RealNodeExtension}. */
+  public static ControlPlane startForNodes() {
+    assumeAvailable();
+    return new ControlPlane(dev.spaceone.testkit.ControlPlane.startForNodes());
+  }
+
+  /** The testkit's control plane, for the testkit's {@link dev.spaceone.testkit.RealNode}. */
+  public dev.spaceone.testkit.ControlPlane plane() {
+    return plane;
+  }
+
   public KubernetesClient client() {
     return plane.client();
   }

@@ -14,39 +14,48 @@ import java.util.Map;
 
 /**
  * The operator as production runs it ({@code OperatorSettings.fromEnvironment} with leader election on), on
- * the e2e control plane, with the kubelet stand-in (the operator's {@link SimulatedKubelet} running each
- * plugin script locally through {@link ScriptPlugin}). One per test run, shared by the classes through
- * {@link OperatorExtension}; each class uses its own namespace.
+ * the e2e control plane, either with the kubelet stand-in (the operator's {@link SimulatedKubelet} running each
+ * plugin script locally through {@link ScriptPlugin}; one per test run, shared by the classes through
+ * {@link OperatorExtension}; each class uses its own namespace) or, on a {@link RealNodeCluster}, with no stand-in:
+ * the real kubelet runs the pods ({@link #onRealNode}).
  */
 final class RunningOperator implements AutoCloseable {
   static final String LEASE_NAMESPACE_PREFIX = "spaceone-operator";
 
   final String leaseNamespace;
   final SpaceOneOperator operator;
+  /** The stand-in and its plugin runner; null on a real node. */
   final SimulatedKubelet kubelet;
   final ScriptPlugin plugin;
   final Duration startTime;
   private final ControlPlane plane;
 
-  private RunningOperator(ControlPlane plane) {
+  private RunningOperator(ControlPlane plane, boolean standIn, Map<String, String> settings) {
     this.plane = plane;
     long started = System.nanoTime();
     SpaceOneCluster.installCrds(plane);
     leaseNamespace = SpaceOneCluster.createNamespace(plane, LEASE_NAMESPACE_PREFIX);
-    Path pluginDir;
-    try {
-      pluginDir = Files.createDirectories(plane.workDir().resolve("plugin-runs"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     // Its own clients: the operator's, the kubelet's (status writes), and the plugin runner's (Secret reads).
     KubernetesClient operatorClient = plane.newClient(plane.kubeconfigPath());
-    plugin = new ScriptPlugin(plane.newClient(plane.kubeconfigPath()), pluginDir);
-    kubelet = new SimulatedKubelet(plane.newClient(plane.kubeconfigPath()), plugin);
-    operator = SpaceOneOperator.start(operatorClient, OperatorSettings.fromEnvironment(Map.of(
+    if (standIn) {
+      Path pluginDir;
+      try {
+        pluginDir = Files.createDirectories(plane.workDir().resolve("plugin-runs"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      plugin = new ScriptPlugin(plane.newClient(plane.kubeconfigPath()), pluginDir);
+      kubelet = new SimulatedKubelet(plane.newClient(plane.kubeconfigPath()), plugin);
+    } else {
+      plugin = null;
+      kubelet = null;
+    }
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    env.putAll(Map.of(
         "LEADER_ELECTION", "true",
         "LEADER_ELECTION_NAMESPACE", leaseNamespace,
-        "MANAGEMENT_PORT", "-1")));
+        "MANAGEMENT_PORT", "-1"));
+    operator = SpaceOneOperator.start(operatorClient, OperatorSettings.fromEnvironment(env));
     SpaceOneCluster.awaitThat("the operator to take its leader Lease", SpaceOneCluster.TIMEOUT, () -> {
       Lease lease = plane.client().leases().inNamespace(leaseNamespace).withName(OperatorSettings.LEASE_NAME).get();
       return lease != null && lease.getSpec().getHolderIdentity() != null
@@ -58,7 +67,15 @@ final class RunningOperator implements AutoCloseable {
   }
 
   static RunningOperator start(ControlPlane plane) {
-    return new RunningOperator(plane);
+    return new RunningOperator(plane, true, Map.of());
+  }
+
+  /**
+   * The operator alone, for {@code namespace} only, on a control plane whose real node runs the pods; a task is
+   * retried 1 s after its pod failed (10 s by default), to keep the retry tests short.
+   */
+  static RunningOperator onRealNode(ControlPlane plane, String namespace) {
+    return new RunningOperator(plane, false, Map.of("WATCH_NAMESPACES", namespace, "TASK_RETRY_BACKOFF_SECONDS", "1"));
   }
 
   Lease lease() {
@@ -68,6 +85,8 @@ final class RunningOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.close();
-    kubelet.close();
+    if (kubelet != null) {
+      kubelet.close();
+    }
   }
 }

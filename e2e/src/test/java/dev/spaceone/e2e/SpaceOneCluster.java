@@ -31,7 +31,8 @@ final class SpaceOneCluster {
   static final Path CRDS = REPO.resolve("crds");
   static final Path EXAMPLES = ExampleManifests.EXAMPLES;
   static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static volatile boolean crdsInstalled;
+  /** The API servers (URLs) the CRDs were applied to: the stand-in's control plane and the real node's. */
+  private static final java.util.Set<String> CRDS_INSTALLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private SpaceOneCluster() {
   }
@@ -51,7 +52,7 @@ final class SpaceOneCluster {
     List<CustomResourceDefinition> installed = crdFiles().stream().map(file -> {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
           .load(file.toFile()).item();
-      if (!crdsInstalled) {
+      if (!CRDS_INSTALLED.contains(plane.apiServerUrl())) {
         client.resource(crd).forceConflicts().serverSideApply();
       }
       return client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
@@ -60,7 +61,7 @@ final class SpaceOneCluster {
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }).toList();
-    crdsInstalled = true;
+    CRDS_INSTALLED.add(plane.apiServerUrl());
     return installed;
   }
 

@@ -63,7 +63,18 @@ public final class ControlPlane implements AutoCloseable {
   public static final String CLUSTER_NAME = "spaceone-e2e";
   public static final String ADMIN_USER = "spaceone-e2e-admin";
 
+  /**
+   * Controllers added for real nodes: nodelifecycle lifts the not-ready taint the apiserver puts on a new Node;
+   * root-ca-cert-publisher writes the kube-root-ca.crt ConfigMap that service-account token volumes mount;
+   * deployment and replicaset run Deployments (the chart's operator); endpoint and endpointslice give Services
+   * the addresses of their ready pods (the aggregator routes the query APIService to them).
+   */
+  public static final String NODE_CONTROLLERS =
+      "nodelifecycle,root-ca-cert-publisher,deployment,replicaset,endpoint,endpointslice";
+
   static final List<String> BINARIES = List.of("etcd", "kube-apiserver", "kube-controller-manager");
+  /** With real nodes, also a scheduler (the operator never sets nodeName). */
+  static final List<String> NODE_BINARIES = List.of("kube-scheduler");
   private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration APISERVER_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration CONTROLLER_MANAGER_TIMEOUT = Duration.ofSeconds(60);
@@ -86,6 +97,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Thread shutdownHook;
   private final HttpClient adminHttp;
 
+  private final boolean forNodes;
   private int apiServerPort;
   private Path adminKubeconfig;
   private KubernetesClient client;
@@ -114,8 +126,12 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Why the control plane cannot run here, or empty if every binary is there. */
   public static Optional<String> unavailableReason() {
+    return missingBinaries(BINARIES);
+  }
+
+  static Optional<String> missingBinaries(List<String> binaries) {
     Path dir = binDir();
-    List<String> missing = BINARIES.stream()
+    List<String> missing = binaries.stream()
         .filter(b -> !Files.isExecutable(dir.resolve(b)))
         .collect(Collectors.toList());
     if (missing.isEmpty()) {
@@ -137,8 +153,25 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Starts a control plane with the binaries of {@link #binDir()} and waits until it is ready. */
   public static ControlPlane start() {
+    return start(false);
+  }
+
+  /**
+   * Starts a control plane ready for real nodes ({@link RealNode}): also kube-scheduler, and the controllers of
+   * {@link #NODE_CONTROLLERS}.
+   */
+  public static ControlPlane startForNodes() {
+    return start(true);
+  }
+
+  private static ControlPlane start(boolean forNodes) {
     assumeAvailable();
-    ControlPlane plane = new ControlPlane(binDir());
+    if (forNodes) {
+      missingBinaries(NODE_BINARIES).ifPresent(reason -> {
+        throw new IllegalStateException(reason);
+      });
+    }
+    ControlPlane plane = new ControlPlane(binDir(), forNodes);
     try {
       plane.startChildren();
       return plane;
@@ -150,8 +183,9 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private ControlPlane(Path binDir) {
+  private ControlPlane(Path binDir, boolean forNodes) {
     this.binDir = binDir;
+    this.forNodes = forNodes;
     try {
       this.workDir = Files.createTempDirectory("spaceone-e2e-");
       this.pkiDir = Files.createDirectories(workDir.resolve("pki"));
@@ -226,6 +260,9 @@ public final class ControlPlane implements AutoCloseable {
         List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
             "kubernetes.default.svc.cluster.local"),
         List.of("127.0.0.1", "10.0.0.1"));
+    // For kubectl logs/exec through the apiserver to a real kubelet.
+    Pki.Issued kubeletClient = clusterCa.issueClient(pkiDir, "apiserver-kubelet-client", "kube-apiserver-kubelet-client",
+        List.of("system:masters"));
     Child apiServer = spawn("kube-apiserver" + suffix, List.of(
         bin("kube-apiserver"),
         "--etcd-servers=" + etcdUrl,
@@ -252,6 +289,9 @@ public final class ControlPlane implements AutoCloseable {
         "--proxy-client-key-file=" + frontProxyClient.keyPath(),
         "--enable-aggregator-routing=true",
         "--allow-privileged=true",
+        "--kubelet-client-certificate=" + kubeletClient.certPath(),
+        "--kubelet-client-key=" + kubeletClient.keyPath(),
+        "--kubelet-preferred-address-types=InternalIP",
         "--v=1"));
     waitFor(apiServer, APISERVER_TIMEOUT, () -> httpOk(adminHttp, apiServerUrl() + "/readyz"),
         () -> "last /readyz?verbose:\n" + httpBody(adminHttp, apiServerUrl() + "/readyz?verbose"));
@@ -272,7 +312,8 @@ public final class ControlPlane implements AutoCloseable {
         "--cert-dir=" + workDir.resolve("controller-manager-certs"),
         "--tls-cert-file=" + kcmServing.certPath(),
         "--tls-private-key-file=" + kcmServing.keyPath(),
-        "--controllers=" + setting("e2e.controllers", "SPACEONE_E2E_CONTROLLERS", DEFAULT_CONTROLLERS),
+        "--controllers=" + setting("e2e.controllers", "SPACEONE_E2E_CONTROLLERS", DEFAULT_CONTROLLERS)
+            + (forNodes ? "," + NODE_CONTROLLERS : ""),
         "--use-service-account-credentials=false",
         "--leader-elect=false",
         "--service-account-private-key-file=" + serviceAccountKey,
@@ -282,6 +323,29 @@ public final class ControlPlane implements AutoCloseable {
         "--v=1"));
     waitFor(controllerManager, CONTROLLER_MANAGER_TIMEOUT,
         () -> httpOk(adminHttp, "https://127.0.0.1:" + controllerManagerPort + "/healthz"));
+    if (forNodes) {
+      startScheduler(suffix);
+    }
+  }
+
+  private void startScheduler(String suffix) {
+    int port = freePort();
+    Pki.Issued client = clusterCa.issueClient(pkiDir, "scheduler", "system:kube-scheduler", List.of());
+    Path kubeconfig = writeKubeconfig("scheduler", "system:kube-scheduler", client);
+    Pki.Issued serving = clusterCa.issueServer(pkiDir, "scheduler-serving", "kube-scheduler", List.of("localhost"),
+        List.of("127.0.0.1"));
+    Child scheduler = spawn("kube-scheduler" + suffix, List.of(
+        bin("kube-scheduler"),
+        "--kubeconfig=" + kubeconfig,
+        "--authentication-kubeconfig=" + kubeconfig,
+        "--authorization-kubeconfig=" + kubeconfig,
+        "--bind-address=127.0.0.1",
+        "--secure-port=" + port,
+        "--tls-cert-file=" + serving.certPath(),
+        "--tls-private-key-file=" + serving.keyPath(),
+        "--leader-elect=false",
+        "--v=1"));
+    waitFor(scheduler, CONTROLLER_MANAGER_TIMEOUT, () -> httpOk(adminHttp, "https://127.0.0.1:" + port + "/healthz"));
   }
 
   // ---------------------------------------------------------------- what tests use
@@ -360,7 +424,7 @@ public final class ControlPlane implements AutoCloseable {
     return workDir;
   }
 
-  /** The log file of a child: {@code etcd}, {@code kube-apiserver} or {@code kube-controller-manager}. */
+  /** The log file of a child: {@code etcd}, {@code kube-apiserver}, {@code kube-controller-manager} or {@code kube-scheduler}. */
   public Path logFile(String component) {
     return workDir.resolve("logs").resolve(component + ".log");
   }

@@ -63,9 +63,19 @@ final class RecordedApiCalls {
     return grants;
   }
 
+  /**
+   * Required by JOSDK's start-up check of its Lease permissions (a SelfSubjectRulesReview, which the mock answers
+   * with everything allowed) although the calls it then makes are get, create and patch: without it a real
+   * apiserver's answer stops the operator ("missing required verbs: [update]", seen by ChartE2ETest).
+   */
+  static final Set<HelmChartRbacTest.Grant> LEASE_CHECK = Set.of(
+      new HelmChartRbacTest.Grant("coordination.k8s.io", "leases", "update"));
+
   /** The operator's calls for leader election, all in the Lease's namespace. */
   static Set<HelmChartRbacTest.Grant> leaderElection() {
-    return grants(c -> c.apiGroup().equals("coordination.k8s.io"));
+    Set<HelmChartRbacTest.Grant> grants = grants(c -> c.apiGroup().equals("coordination.k8s.io"));
+    grants.addAll(LEASE_CHECK);
+    return grants;
   }
 
   private static Set<HelmChartRbacTest.Grant> grants(java.util.function.Predicate<ApiCall> filter) {
