@@ -213,3 +213,12 @@ Usage: include "spaceone-job-operator.rbacRules" (list $ "watched")
 {{- $rules := index ($root.Files.Get "files/rbac-rules.yaml" | fromYaml) $section }}
 {{- required (printf "files/rbac-rules.yaml has no section %s" $section) $rules | toYaml }}
 {{- end }}
+
+{{/*
+The plugin runner's image: runner.image, each part defaulting to the operator's image.
+*/}}
+{{- define "spaceone-job-operator.runnerImage" -}}
+{{- $repository := .Values.runner.image.repository | default .Values.image.repository -}}
+{{- $tag := .Values.runner.image.tag | default (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end }}

@@ -172,6 +172,17 @@ class KubectlE2ETest {
   }
 
   @Test
+  void explainDescribesTheGrpcFields() {
+    String protocol = kubectl("explain", "sjob.spec.plugin.protocol").stdout();
+    assertTrue(protocol.contains("FIELD: protocol <string>"), protocol);
+    assertTrue(protocol.contains("grpc: the image is an unchanged SpaceONE plugin"), protocol);
+    String sink = kubectl("explain", "sjob.spec.sink", "--recursive").stdout();
+    assertTrue(sink.contains("secretRef") && sink.contains("type"), sink);
+    String port = kubectl("explain", "sjob.spec.plugin.port").stdout();
+    assertTrue(port.contains("default 50051"), port);
+  }
+
+  @Test
   void describeTellsTheStoryInEvents() {
     String out = kubectl("describe", "sjob", INVENTORY, "-n", ns).stdout();
     int events = out.indexOf("Events:");

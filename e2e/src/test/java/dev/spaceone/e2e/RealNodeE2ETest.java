@@ -256,20 +256,14 @@ class RealNodeE2ETest {
             matchLabels:
               spaceone.dev/collect: probe
           taskTimeoutSeconds: 120
-          plugin:
-            pluginId: plugin-probe
-            version: "1.0.0"
-            image: busybox:1.36
-            command: ["sh", "-c"]
-            args:
-              - |
-                echo "ids: $(id -u) $(id -g) [$(id -G)]"
-                grep -E '^(CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/self/status
-                for f in "$SPACEONE_SECRET_DIR"/*; do echo "secret: $(stat -L -c '%%n %%a %%u %%g' "$f")"; done
-                echo "task.json: $(cat "$SPACEONE_TASK_FILE")"
-                if touch /etc/probe 2>/dev/null; then echo "etc: writable"; else echo "etc: read-only"; fi
-                printf '{"created_count": 1, "total_count": 1}' > "$SPACEONE_RESULT_FILE"
-        """.formatted(job), "apply", "-n", ns, "-f", "-").assertSuccess();
+        %s""".formatted(job, probePlugin("""
+        echo "ids: $(id -u) $(id -g) [$(id -G)]"
+        grep -E '^(CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/self/status
+        for f in "$SPACEONE_SECRET_DIR"/*; do echo "secret: $(stat -L -c '%n %a %u %g' "$f")"; done
+        echo "task.json: $(cat "$SPACEONE_TASK_FILE")"
+        if touch /etc/probe 2>/dev/null; then echo "etc: writable"; else echo "etc: read-only"; fi
+        printf '{"created_count": 1, "total_count": 1}' > "$SPACEONE_RESULT_FILE"
+        """)), "apply", "-n", ns, "-f", "-").assertSuccess();
     Job finished = awaitFinished(client, ns, job);
     assertEquals("SUCCESS", finished.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
     JobTask task = SpaceOneCluster.tasks(client, ns, job).get(0);
@@ -289,6 +283,48 @@ class RealNodeE2ETest {
     assertTrue(log.contains("etc: read-only"), log);
   }
 
+  /**
+   * Not a check: with {@code -De2e.node.idleSeconds=N} (default 0: skipped), prints the CPU share and resident memory
+   * of the kubelet and containerd over N seconds with no pod running, for the notes.
+   */
+  @Test
+  @Order(7)
+  void idleCostOfTheNode() throws Exception {
+    int seconds = Integer.getInteger("e2e.node.idleSeconds", 0);
+    org.junit.jupiter.api.Assumptions.assumeTrue(seconds > 0, "set -De2e.node.idleSeconds=N to measure");
+    SpaceOneCluster.deleteNamespace(cluster.plane, ns);
+    awaitThat("no pod on the node", Duration.ofSeconds(120), () -> client.pods().inAnyNamespace()
+        .withField("spec.nodeName", RealNode.NODE_NAME).list().getItems().isEmpty());
+    Map<String, Long> pids = cluster.node.pids();
+    Map<String, Long> before = new java.util.HashMap<>();
+    pids.forEach((name, pid) -> before.put(name, cpuTicks(pid)));
+    Thread.sleep(seconds * 1000L);
+    pids.forEach((name, pid) -> System.err.printf(java.util.Locale.ROOT,
+        "[e2e] idle %s: %.1f %% of one core over %d s, RSS %d MiB%n", name,
+        100.0 * (cpuTicks(pid) - before.get(name)) / 100.0 / seconds, seconds, rssKib(pid) / 1024));
+  }
+
+  /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+  private static long cpuTicks(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static long rssKib(long pid) {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+          .orElse(0L);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A Job of one power-scheduler task running {@code script} (then the result is whatever it wrote). */
   static String probeJob(String name, int timeoutSeconds, int retries, String script) {
     return """
@@ -305,6 +341,12 @@ class RealNodeE2ETest {
           taskTimeoutSeconds: %d
           tasks:
             - provider: aws
+        %s""".formatted(name, retries, timeoutSeconds, probePlugin(script));
+  }
+
+  /** A Job's {@code plugin:} (two-space indented, under spec) running {@code script} with busybox's sh. */
+  static String probePlugin(String script) {
+    return """
           plugin:
             pluginId: plugin-probe
             version: "1.0.0"
@@ -312,7 +354,7 @@ class RealNodeE2ETest {
             command: ["sh", "-c"]
             args:
               - |
-        %s""".formatted(name, retries, timeoutSeconds, script.indent(8));
+        """ + script.indent(8);
   }
 
   static ContainerStateTerminated terminated(Pod pod) {

@@ -96,7 +96,7 @@ public final class Runner {
         resultFile.write(new CostPlan(plugin, task, secretData).run(stdout).toString());
         return 0;
       }
-      try (ResourceSink sink = Sinks.open(task.sink(), settings.sinkDir(), stdout)) {
+      try (ResourceSink sink = Sinks.open(task, settings.sinkDir(), stdout)) {
         if (Task.INVENTORY.equals(task.service())) {
           new InventoryCollection(plugin, task, secretData, sink, result).run();
         } else {

@@ -12,7 +12,13 @@ import java.nio.file.Path;
  * PLUGIN-RUNNER-CONTRACT.md). Secret data is never here: it comes from the Secret directory.
  */
 public record Task(String service, String jobId, String jobTaskId, ObjectNode options, ObjectNode taskOptions,
-    String sink, String domainId, String workspaceId, String start, String lastSynchronizedAt) {
+    String sink, String domainId, String workspaceId, String start, String lastSynchronizedAt, Identity identity) {
+
+  /** Who collects, for the resource store: task.json's identity fields ("" when absent). */
+  public record Identity(String namespace, String jobUid, String collectorId, String secretId,
+      String serviceAccountId, String provider) {
+  }
+
   public static final String INVENTORY = "inventory";
   public static final String COST_ANALYSIS = "cost-analysis";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +41,9 @@ public record Task(String service, String jobId, String jobTaskId, ObjectNode op
     String sink = text(root, "sink").isEmpty() ? "none" : text(root, "sink");
     return new Task(service, text(root, "job_id"), text(root, "job_task_id"), object(root, "options"),
         object(root, "task_options"), sink, domainId(root), text(root, "workspace_id"), text(root, "start"),
-        text(root, "last_synchronized_at"));
+        text(root, "last_synchronized_at"), new Identity(text(root, "namespace"), text(root, "job_uid"),
+            text(root, "collector_id"), text(root, "secret_id"), text(root, "service_account_id"),
+            text(root, "provider")));
   }
 
   /**

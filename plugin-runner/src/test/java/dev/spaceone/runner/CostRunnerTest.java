@@ -142,6 +142,27 @@ class CostRunnerTest {
   }
 
   @Test
+  void aPlanOfTenThousandTasksIsPrintedWhole() throws Exception {
+    TasksInfo.Builder plan = TasksInfo.newBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      plan.addTasks(TaskInfo.newBuilder().setTaskOptions(Struct.newBuilder().putFields("account",
+          Value.newBuilder().setStringValue("account-" + i).build())));
+    }
+    try (FakePlugin plugin = new FakePlugin().unary(PluginMethods.COST_GET_TASKS, r -> plan.build())) {
+      RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("plan", costTask(""), plugin);
+
+      assertEquals(0, outcome.exitCode(), outcome.resultText());
+      List<String> lines = outcome.stdout().lines().toList();
+      assertEquals(10_002, lines.size());
+      assertEquals("account-9999", read(lines.get(10_000).substring(14)).get("task_options").get("account").asText());
+      assertEquals(10_000, outcome.result().get("plan_tasks").asInt());
+      String taskLines = String.join("\n", lines.subList(1, 10_001).stream().map(l -> l.substring(14)).toList());
+      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(taskLines.getBytes(StandardCharsets.UTF_8))), outcome.result().get("plan_sha256").asText());
+    }
+  }
+
+  @Test
   void aFailedPlanPrintsNothingAndReportsTheError() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
         .unary(PluginMethods.DATA_SOURCE_INIT, r -> PluginInfo.getDefaultInstance())

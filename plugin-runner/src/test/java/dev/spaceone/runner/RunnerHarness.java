@@ -22,6 +22,8 @@ final class RunnerHarness {
   Duration timeout = Duration.ofSeconds(60);
   Duration connectTimeout = Duration.ofSeconds(5);
   Duration unaryTimeout = Duration.ofSeconds(20);
+  /** SPACEONE_SINK_DIR: the sink Secret's files (sink postgres). */
+  Path sinkDir;
   /** Null: a minute after the timeout, so that the calls' own deadlines are what the tests see. */
   Duration watchdog;
   /** What the watchdog's halt does; by default it fails the test. */
@@ -48,14 +50,28 @@ final class RunnerHarness {
     Files.createDirectories(secret.resolve("..data"));
     Path result = dir.resolve("result.json");
     Files.deleteIfExists(result);
-    RunnerSettings settings = new RunnerSettings(mode, task, secret, result, null, "127.0.0.1:1", timeout,
+    RunnerSettings settings = new RunnerSettings(mode, task, secret, result, sinkDir, "127.0.0.1:1", timeout,
         connectTimeout, unaryTimeout, watchdog != null ? watchdog : timeout.plusMinutes(1));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream systemErr = System.err;
     int code;
-    try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8)) {
+    // The runner logs on System.err: every run of every test checks that no secret value reaches the log.
+    try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
+      System.setErr(err);
       code = new Runner(settings, connector, out, halt).run();
+    } finally {
+      System.setErr(systemErr);
     }
+    String log = stderr.toString(StandardCharsets.UTF_8);
+    systemErr.print(log);
     String text = Files.readString(result);
+    for (String value : SECRET.values()) {
+      if (log.contains(value) || text.contains(value)) {
+        throw new AssertionError("secret data in the runner's log or result");
+      }
+    }
     return new Outcome(code, JSON.readTree(text), text, stdout.toString(StandardCharsets.UTF_8));
   }
 

@@ -41,7 +41,7 @@ final class Analyzer {
     GroupStage group = new GroupStage(keys, fields.stream().map(Field::compiled).toList(), budget);
     QueryNode unwindNode = query.get("unwind");
     List<Stage> after = new ArrayList<>();
-    if (query.has("select")) {
+    if (!query.get("select").members().isEmpty()) { // python-core: "if select:", so {} selects nothing
       after.add(ProjectStage.select(query.get("select")));
     }
     List<String> fieldGroup = fieldGroup(query.get("field_group"));

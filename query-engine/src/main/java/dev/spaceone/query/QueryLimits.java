@@ -97,7 +97,7 @@ public record QueryLimits(Map<Limit, Long> values) {
     return Duration.ofMillis(get(Limit.DEADLINE_MILLIS));
   }
 
-  /** Fails when {@code count} exceeds the limit; {@code what} says what was counted ("has 250 conditions"). */
+  /** Fails when {@code count} exceeds the limit, saying what was counted ("has 250 conditions"). */
   void check(Limit limit, long count, QueryNode where) throws QueryException {
     if (count > get(limit)) {
       throw exceeded(limit, where.path(), "has " + count + " " + limit.unit());

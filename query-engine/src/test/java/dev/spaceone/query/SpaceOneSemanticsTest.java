@@ -181,6 +181,8 @@ class SpaceOneSemanticsTest {
         + "'e':{'key':'errors','operator':'push'}},"
         + "'select':{'p':'provider','avg':{'operator':'divide','fields':['c','n']},"
         + "'errors':{'operator':'size','key':'e'}}}"));
+    String base = "'group_by':['provider'],'fields':{'n':{'operator':'count'}}";
+    assertEquals(analyze("{" + base + "}"), analyze("{" + base + ",'select':{}}"), "an empty select selects nothing");
   }
 
   // 8. analyze(): field_group, unwind, filter_or, sort on group keys and fields; unsupported options refused.

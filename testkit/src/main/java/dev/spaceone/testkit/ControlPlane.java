@@ -639,7 +639,7 @@ public final class ControlPlane implements AutoCloseable {
     return s.replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -660,7 +660,7 @@ public final class ControlPlane implements AutoCloseable {
     return value == null || value.isBlank() ? fallback : value;
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
@@ -669,7 +669,10 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | UncheckedIOException e) {

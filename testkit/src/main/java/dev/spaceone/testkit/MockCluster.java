@@ -51,6 +51,7 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  private final PodLogs podLogs = new PodLogs();
   private final KubernetesMockServer server;
   private final List<Request> requests = new ArrayList<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
@@ -65,10 +66,17 @@ public final class MockCluster implements AutoCloseable {
         String name = request.getMethod().equals("POST") ? nameInBody(request) : null;
         // A real server answers this review for every user; the CRUD mock would store it. JOSDK's leader
         // election asks it at start-up to check the Lease permissions.
-        MockResponse response = request.getPath().endsWith("/selfsubjectrulesreviews")
-            ? new MockResponse().setResponseCode(201).addHeader("Content-Type: application/json")
-                .setBody(SELF_RULES_REVIEW)
-            : crud.dispatch(request);
+        MockResponse response;
+        if (request.getPath().endsWith("/selfsubjectrulesreviews")) {
+          response = new MockResponse().setResponseCode(201).addHeader("Content-Type: application/json")
+              .setBody(SELF_RULES_REVIEW);
+        } else if (request.getMethod().equals("GET") && PodLogs.isLogPath(request.getPath())) {
+          String log = podLogs.forPath(request.getPath());
+          response = log == null ? new MockResponse().setResponseCode(404)
+              : new MockResponse().setResponseCode(200).addHeader("Content-Type: text/plain").setBody(log);
+        } else {
+          response = crud.dispatch(request);
+        }
         synchronized (requests) {
           requests.add(new Request(agent == null ? "" : agent, request.getMethod(), request.getPath(), name,
               response.code()));
@@ -90,6 +98,11 @@ public final class MockCluster implements AutoCloseable {
         .withRequestRetryBackoffLimit(0).endConfig());
     clients.add(client);
     return client;
+  }
+
+  /** The pods' logs this mock serves through {@code pods/log}. */
+  public PodLogs podLogs() {
+    return podLogs;
   }
 
   public KubernetesClient admin() {

@@ -190,7 +190,7 @@ public final class RealNode implements AutoCloseable {
         channel.close();
         throw new IllegalStateException("another real node held " + LOCK_FILE + " for " + LOCK_TIMEOUT);
       }
-      sleep(500);
+      ControlPlane.sleep(500);
     }
   }
 
@@ -415,7 +415,7 @@ public final class RealNode implements AutoCloseable {
         serializeImagePulls: false
         registerNode: true
         rotateCertificates: false
-        """.formatted(NODE_IP, freePort(), freePort(), plane.clientCaPath(), socket, dir);
+        """.formatted(NODE_IP, ControlPlane.freePort(), ControlPlane.freePort(), plane.clientCaPath(), socket, dir);
     Path file = dir.resolve("kubelet/config.yaml");
     Pki.writeString(file, yaml);
     return file;
@@ -485,7 +485,7 @@ public final class RealNode implements AutoCloseable {
       long deadline = System.nanoTime() + PODS_GONE_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline
           && !client.pods().inAnyNamespace().withField("spec.nodeName", NODE_NAME).list().getItems().isEmpty()) {
-        sleep(250);
+        ControlPlane.sleep(250);
       }
     } catch (RuntimeException e) {
       LOG.warn("could not delete the node's pods through the kubelet: " + e);
@@ -542,40 +542,40 @@ public final class RealNode implements AutoCloseable {
     Path cniResults = Paths.get("/var/lib/cni/results");
     for (String result : list(cniResults)) {
       if (result.startsWith(CNI_NETWORK + "-")) {
-        deleteRecursively(cniResults.resolve(result));
+        ControlPlane.deleteRecursively(cniResults.resolve(result));
       }
     }
     for (String path : List.of("/var/lib/kubelet", "/var/log/containers", "/var/log/pods", "/var/lib/cni",
         "/run/containerd", "/opt/cni", "/etc/cni")) {
       if (!hostPathsBefore.contains(path)) {
-        deleteRecursively(Paths.get(path));
+        ControlPlane.deleteRecursively(Paths.get(path));
       }
     }
   }
 
   private void removeCgroups() {
-    for (String controller : list(Paths.get("/sys/fs/cgroup"))) {
-      for (String tree : List.of("kubepods", "k8s.io")) {
-        Path root = Paths.get("/sys/fs/cgroup", controller, tree);
-        if (Files.isDirectory(root) && !Files.isSymbolicLink(Paths.get("/sys/fs/cgroup", controller))) {
-          try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder())
-                .forEach(d -> d.toFile().delete()); // rmdir; a cgroup with processes stays
-          } catch (IOException | UncheckedIOException e) {
-            LOG.warn("could not remove cgroups " + root + ": " + e);
+    boolean v2 = Files.exists(Paths.get("/sys/fs/cgroup/cgroup.controllers"));
+    List<Path> roots = new ArrayList<>();
+    for (String tree : List.of("kubepods", "k8s.io")) {
+      if (v2) {
+        roots.add(Paths.get("/sys/fs/cgroup", tree));
+      } else {
+        for (String controller : list(Paths.get("/sys/fs/cgroup"))) {
+          if (!Files.isSymbolicLink(Paths.get("/sys/fs/cgroup", controller))) {
+            roots.add(Paths.get("/sys/fs/cgroup", controller, tree));
           }
         }
       }
     }
-    // cgroup v2 (no per-controller folders)
-    for (String tree : List.of("kubepods", "k8s.io")) {
-      Path root = Paths.get("/sys/fs/cgroup", tree);
-      if (Files.isDirectory(root) && Files.exists(Paths.get("/sys/fs/cgroup/cgroup.controllers"))) {
-        try (Stream<Path> walk = Files.walk(root)) {
-          walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-          LOG.warn("could not remove cgroups " + root + ": " + e);
-        }
+    for (Path root : roots) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        // rmdir, deepest first; a cgroup that still has processes stays
+        walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("could not remove cgroups " + root + ": " + e);
       }
     }
   }
@@ -663,7 +663,7 @@ public final class RealNode implements AutoCloseable {
       if (folder != null) {
         LOG.warn("cleaning up after a real node that was not stopped: " + folder);
         tearDownHost(folder, sock == null ? folder.toString() : sock);
-        deleteRecursively(folder);
+        ControlPlane.deleteRecursively(folder);
       }
       Files.deleteIfExists(state);
     } catch (IOException | RuntimeException e) {
@@ -725,7 +725,7 @@ public final class RealNode implements AutoCloseable {
         throw new IllegalStateException("timed out after " + timeout + " waiting for " + what + ":\n"
             + ControlPlane.tail(logFile(name(process))));
       }
-      sleep(200);
+      ControlPlane.sleep(200);
     }
   }
 
@@ -817,33 +817,5 @@ public final class RealNode implements AutoCloseable {
 
   private static List<String> lines(String text) {
     return text.lines().map(String::trim).filter(l -> !l.isEmpty()).collect(Collectors.toList());
-  }
-
-  private static void deleteRecursively(Path path) {
-    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(path)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not delete " + path + ": " + e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -43,11 +43,16 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   /**
    * What the plugin in a pod does: runs this long, then exits with this code and result file; after SIGTERM it
-   * exits within {@code stopTime} (zero: at once; {@link #IGNORES_SIGTERM}: only SIGKILL stops it).
+   * exits within {@code stopTime} (zero: at once; {@link #IGNORES_SIGTERM}: only SIGKILL stops it). {@code log}
+   * is what it printed (null: nothing), served as the pod's log.
    */
-  public record PluginRun(Duration runTime, int exitCode, String result, Duration stopTime) {
+  public record PluginRun(Duration runTime, int exitCode, String result, Duration stopTime, String log) {
     public PluginRun(Duration runTime, int exitCode, String result) {
-      this(runTime, exitCode, result, Duration.ZERO);
+      this(runTime, exitCode, result, Duration.ZERO, null);
+    }
+
+    public PluginRun(Duration runTime, int exitCode, String result, Duration stopTime) {
+      this(runTime, exitCode, result, stopTime, null);
     }
 
     public static PluginRun succeeds(Duration runTime, String result) {
@@ -55,7 +60,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     public PluginRun ignoringSigterm() {
-      return new PluginRun(runTime, exitCode, result, IGNORES_SIGTERM);
+      return new PluginRun(runTime, exitCode, result, IGNORES_SIGTERM, log);
+    }
+
+    public PluginRun withLog(String printed) {
+      return new PluginRun(runTime, exitCode, result, stopTime, printed);
     }
   }
 
@@ -101,7 +110,8 @@ public final class SimulatedKubelet implements AutoCloseable {
       name = pod.getMetadata().getName();
       Map<String, String> labels = pod.getMetadata().getLabels();
       job = labels.get(Labels.JOB);
-      task = labels.get(Labels.JOB_TASK);
+      // A planning pod belongs to no task: it counts as a task of its own.
+      task = labels.getOrDefault(Labels.JOB_TASK, name);
       attempt = Integer.parseInt(labels.getOrDefault(Labels.ATTEMPT, "0"));
       containerName = pod.getSpec().getContainers().get(0).getName();
     }
@@ -120,18 +130,26 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, Integer> maxRunningByJob = new HashMap<>();
   private int maxRunningOfOneTask;
   private final SharedIndexInformer<Pod> informer;
+  private final PodLogs logs;
 
   public SimulatedKubelet(KubernetesClient client, Function<Pod, PluginRun> plugin) {
     this(client, plugin, null, p -> true);
+  }
+
+  public SimulatedKubelet(KubernetesClient client, Function<Pod, PluginRun> plugin, String nodeName,
+      Predicate<Pod> accept) {
+    this(client, plugin, nodeName, accept, new PodLogs());
   }
 
   /**
    * @param nodeName when set, each pod is bound to this node first (the binding subresource of a real API
    *     server), so that the API server gives its deletion a grace period instead of deleting it at once
    * @param accept which pods this kubelet runs
+   * @param logs where the plugins' output goes (what the API server serves as pods/log)
    */
   public SimulatedKubelet(KubernetesClient client, Function<Pod, PluginRun> plugin, String nodeName,
-      Predicate<Pod> accept) {
+      Predicate<Pod> accept, PodLogs logs) {
+    this.logs = logs;
     this.client = client;
     this.plugin = plugin;
     this.nodeName = nodeName;
@@ -201,6 +219,9 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   private void start(Container container, Pod pod) {
     PluginRun run = plugin.apply(pod);
+    if (run.log() != null) {
+      logs.put(pod, run.log());
+    }
     if (nodeName != null && pod.getSpec().getNodeName() == null) {
       try {
         client.bindings().inNamespace(container.namespace).resource(new BindingBuilder().withNewMetadata()

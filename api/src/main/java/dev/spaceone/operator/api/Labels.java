@@ -22,10 +22,15 @@ public final class Labels {
   public static final String DOMAIN_ID = PREFIX + "domain-id";
   public static final String WORKSPACE_ID = PREFIX + "workspace-id";
   public static final String RESOURCE_GROUP = PREFIX + "resource-group";
+  /** On a Job's planning pod only: the value is always {@value #PLANNING}. */
+  public static final String ROLE = PREFIX + "pod-role";
+  public static final String PLANNING = "planning";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "spaceone-job-operator";
   /** Selects every pod the operator made. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+  /** Selects the planning pods. */
+  public static final String PLANNING_SELECTOR = MANAGED_SELECTOR + "," + ROLE + "=" + PLANNING;
 
   private static final Pattern VALID_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
 
@@ -50,6 +55,17 @@ public final class Labels {
   public static Map<String, String> forPod(String taskName, JobTaskSpec spec, int attempt) {
     Map<String, String> labels = forTask(taskName, spec);
     labels.put(ATTEMPT, String.valueOf(attempt));
+    return labels;
+  }
+
+  /** Labels of a Job's planning pod: the Job's, the service, the identity fields and the pod's role. */
+  public static Map<String, String> forPlanningPod(JobTaskSpec planning) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, OPERATOR);
+    labels.put(JOB, planning.getJobName());
+    labels.put(ROLE, PLANNING);
+    putIfValid(labels, SERVICE, planning.getService() == null ? null : planning.getService().value());
+    putIdentity(labels, planning);
     return labels;
   }
 

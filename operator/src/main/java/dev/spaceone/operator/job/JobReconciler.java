@@ -5,6 +5,7 @@ import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.PlanStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
 import dev.spaceone.operator.event.EventRecorder;
 import dev.spaceone.operator.runtime.OperatorSettings;
@@ -12,9 +13,19 @@ import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
 import dev.spaceone.operator.task.JobDivider;
+import dev.spaceone.operator.jobtask.AttemptOutcome;
+import dev.spaceone.operator.jobtask.PodFinalizers;
+import dev.spaceone.operator.jobtask.PodOutcomes;
+import dev.spaceone.operator.plan.Plan;
+import dev.spaceone.operator.plan.PlanReader;
+import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.task.PluginPortPolicy;
+import dev.spaceone.operator.task.TaskNames;
+import dev.spaceone.operator.task.TaskPodBuilder;
 import dev.spaceone.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -64,8 +75,12 @@ public class JobReconciler implements Reconciler<Job> {
     return thread;
   });
 
-  public JobReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events, Clock clock) {
+  private final PluginPortPolicy portPolicy;
+
+  public JobReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events, Clock clock,
+      PluginPortPolicy portPolicy) {
     this.settings = settings;
+    this.portPolicy = portPolicy;
     this.statusRecorder = statusRecorder;
     this.events = events;
     this.clock = clock;
@@ -76,7 +91,12 @@ public class JobReconciler implements Reconciler<Job> {
     return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(JobTask.class, Job.class)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Job.class))
         .withLabelSelector(Labels.MANAGED_SELECTOR)
-        .build(), context));
+        .build(), context),
+        // Planning pods of the Jobs their plugin divides.
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Job.class)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Job.class))
+            .withLabelSelector(Labels.PLANNING_SELECTOR)
+            .build(), context));
   }
 
   @Override
@@ -99,6 +119,9 @@ public class JobReconciler implements Reconciler<Job> {
     // The spec is judged before the Job starts; once its tasks run, an edit cannot take back their results.
     boolean started = current != null && current.getStatus() != null;
     Optional<JobError> error = started ? Optional.empty() : JobValidator.validate(job);
+    if (error.isEmpty() && job.getSpec().isPluginDivided()) {
+      return reconcilePlanned(job, tasks, now, context);
+    }
     int totalTasks = current == null ? 0 : current.getTotalTasks();
     boolean divided = started && tasks.size() >= totalTasks;
     if (error.isEmpty() && !divided) {
@@ -120,10 +143,200 @@ public class JobReconciler implements Reconciler<Job> {
   private record Division(int totalTasks, Optional<JobError> error) {
   }
 
+  /**
+   * A Job its plugin divides: a planning pod runs the plugin's Job.get_tasks; once it ended, the plan is read
+   * from its log (checked against its result), one JobTask is created per planned task, and the plan is
+   * recorded in the status; only then is the pod let go. Until the plan is recorded the pod holds a finalizer,
+   * so after a restart the same plan is read again and the same tasks (deterministic names) are found, not
+   * created twice; once recorded, a plan is never made again.
+   */
+  private UpdateControl<Job> reconcilePlanned(Job job, Set<JobTask> tasks, Instant now, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    JobStatus current = job.getStatus();
+    PlanStatus recorded = current == null ? null : current.getPlan();
+    String podName = TaskNames.planningPod(job.getMetadata().getName());
+    Pod pod = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(podName))
+        .filter(p -> p.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> job.getMetadata().getUid().equals(ref.getUid())))
+        .findFirst().orElse(null);
+    if (recorded != null) {
+      if (tasks.size() < recorded.getTasks()) {
+        // Tasks of a recorded plan are missing (a restart cut their creation short): the pod still holds the plan.
+        createMissingPlannedTasks(job, recorded, pod, tasks, context);
+      } else if (pod != null) {
+        release(pod, context);
+      }
+      return write(job, JobStatusAggregator.aggregate(job, tasks, recorded.getTasks(), now), now, context);
+    }
+    Optional<JobState> stop = Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
+        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+    if (stop.isPresent()) {
+      if (pod != null) {
+        release(pod, context);
+        deletePod(client, pod);
+      }
+      JobError why = stop.get() == JobState.CANCELED
+          ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
+          : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
+              + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
+      return write(job, JobStatusAggregator.ended(job, stop.get(), why, now), now, context);
+    }
+    if (pod == null) {
+      if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+        return write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
+      }
+      Optional<JobError> error = startPlanning(job, context);
+      JobStatus next = error.isPresent() ? JobStatusAggregator.error(job, error.get(), now)
+          : JobStatusAggregator.aggregate(job, tasks, 0, now);
+      return untilDeadline(job, write(job, next, now, context), now);
+    }
+    boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+    Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
+    if (!succeeded && failed.isEmpty()) {
+      return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
+    }
+    PlanReader.Read read = succeeded ? readPlan(client, pod)
+        : new PlanReader.Invalid(ErrorCodes.GET_JOB_TASKS, failed.get().errorCode() + ": " + failed.get().errorMessage());
+    if (read instanceof PlanReader.Invalid invalid) {
+      LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), invalid.message());
+      UpdateControl<Job> control = write(job, JobStatusAggregator.ended(job, JobState.FAILURE,
+          new JobError(invalid.errorCode(), invalid.message()), now), now, context);
+      release(pod, context);
+      return control;
+    }
+    Plan plan = ((PlanReader.Valid) read).plan();
+    String secret = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+    List<JobTask> desired = JobDivider.fromPlan(job, secret, plan.tasks());
+    createAll(job, desired, tasks, context);
+    PlanStatus planStatus = new PlanStatus();
+    planStatus.setTasks(plan.tasks().size());
+    planStatus.setSha256(plan.sha256());
+    planStatus.setPodName(podName);
+    planStatus.setSecretName(secret);
+    JobStatus next = JobStatusAggregator.aggregate(job, tasks, plan.tasks().size(),
+        new JobStatusAggregator.Planned(planStatus, plan.changed(), plan.syncedAccounts()), now);
+    next.setUpdatedAt(Timestamps.format(now));
+    Job stored = statusRecorder.record(job, next);
+    if (stored == null) {
+      return UpdateControl.noUpdate();
+    }
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, job);
+    events.normal(job, "Planned", "The plugin divided the Job into " + plan.tasks().size() + " tasks");
+    if (plan.tasks().isEmpty() || tasks.size() + desired.size() >= plan.tasks().size()) {
+      release(pod, context);
+    }
+    // The tasks' own events reconcile the Job from here on; a plan of no tasks is finished at once.
+    return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+  }
+
+  /** Creates the planning pod (and the namespace's plugin port policy); an error when the Secrets do not fit. */
+  private Optional<JobError> startPlanning(Job job, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    String namespace = job.getMetadata().getNamespace();
+    String secret = null;
+    if (job.getSpec().getSecretSelector() != null) {
+      List<String> matched = SecretMetadata.list(client, namespace).stream()
+          .filter(s -> SecretMetadata.matches(job.getSpec().getSecretSelector(), s.getLabels()))
+          .map(ObjectMeta::getName).sorted().toList();
+      if (matched.size() != 1) {
+        return Optional.of(JobError.invalid("spec.secretSelector", "matches " + matched.size() + " Secrets in "
+            + namespace + "; a Job its plugin divides plans with exactly one (SpaceONE's MANUAL secret)"));
+      }
+      secret = matched.get(0);
+    }
+    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner());
+    portPolicy.ensure(client, namespace);
+    try {
+      Pod created = client.resource(pod).create();
+      planningPods(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      events.normal(job, "Planning", "Pod " + pod.getMetadata().getName() + " asks the plugin to divide the Job");
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void createMissingPlannedTasks(Job job, PlanStatus recorded, Pod pod, Set<JobTask> existing,
+      Context<Job> context) {
+    if (pod == null) {
+      LOG.warn("Job {}/{}: {} of its {} planned tasks exist and its planning pod is gone: the rest cannot be made",
+          job.getMetadata().getNamespace(), job.getMetadata().getName(), existing.size(), recorded.getTasks());
+      return;
+    }
+    PlanReader.Read read = readPlan(context.getClient(), pod);
+    if (read instanceof PlanReader.Valid valid && valid.plan().sha256().equalsIgnoreCase(recorded.getSha256())) {
+      createAll(job, JobDivider.fromPlan(job, recorded.getSecretName(), valid.plan().tasks()), existing, context);
+      release(pod, context);
+    } else {
+      LOG.warn("Job {}/{}: its plan cannot be read again from pod {}: {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), pod.getMetadata().getName(),
+          read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
+    }
+  }
+
+  /** The plan in a planning pod's runner log, checked against the runner's result. */
+  private static PlanReader.Read readPlan(KubernetesClient client, Pod pod) {
+    String log;
+    try {
+      log = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .inContainer(TaskPodBuilder.RUNNER_CONTAINER).getLog();
+    } catch (KubernetesClientException e) {
+      return new PlanReader.Invalid(ErrorCodes.GET_JOB_TASKS, "the log of pod " + pod.getMetadata().getName()
+          + " cannot be read: " + e.getMessage());
+    }
+    String result = pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> TaskPodBuilder.RUNNER_CONTAINER.equals(c.getName()) && c.getState() != null
+            && c.getState().getTerminated() != null)
+        .map(c -> c.getState().getTerminated().getMessage()).findFirst().orElse(null);
+    return PlanReader.read(log, result);
+  }
+
+  private void release(Pod pod, Context<Job> context) {
+    Pod released = PodFinalizers.release(context.getClient(), pod, TaskPodBuilder.PLAN_FINALIZER);
+    if (released != null) {
+      planningPods(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
+    }
+  }
+
+  private static void deletePod(KubernetesClient client, Pod pod) {
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Pod, Job> planningPods(Context<Job> context) {
+    return (InformerEventSource<Pod, Job>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+  }
+
+  private static boolean deadlinePassed(Job job, Instant now) {
+    Long seconds = job.getSpec().getActiveDeadlineSeconds();
+    return seconds != null && !now.isBefore(Instant.parse(job.getMetadata().getCreationTimestamp()).plusSeconds(seconds));
+  }
+
+  /** A planning Job wakes at its deadline by itself: no event would tell it. */
+  private static UpdateControl<Job> untilDeadline(Job job, UpdateControl<Job> control, Instant now) {
+    Long seconds = job.getSpec().getActiveDeadlineSeconds();
+    if (seconds == null || control.getScheduleDelay().isPresent()) {
+      return control;
+    }
+    Duration left = Duration.between(now, Instant.parse(job.getMetadata().getCreationTimestamp()).plusSeconds(seconds));
+    return control.rescheduleAfter(left.isNegative() ? Duration.ZERO : left);
+  }
+
   /** Creates the tasks that do not exist yet; by name, so a restart creates nothing twice. */
   private Division divide(Job job, Set<JobTask> existing, Context<Job> context) {
     KubernetesClient client = context.getClient();
-    var taskCache = (InformerEventSource<JobTask, Job>) context.eventSourceRetriever().getEventSourceFor(JobTask.class);
     JobSpec spec = job.getSpec();
     String namespace = job.getMetadata().getNamespace();
     List<ObjectMeta> selected = List.of();
@@ -151,6 +364,15 @@ public class JobReconciler implements Reconciler<Job> {
       return new Division(0, Optional.of(new JobError(JobError.TOO_MANY_TASKS,
           "the Job divides into " + desired.size() + " tasks, more than " + JobSpec.MAX_TASKS)));
     }
+    createAll(job, desired, existing, context);
+    return new Division(desired.size(), Optional.empty());
+  }
+
+  /** Creates the desired tasks that do not exist yet; by name, so a restart creates nothing twice. */
+  private void createAll(Job job, List<JobTask> desired, Set<JobTask> existing, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    @SuppressWarnings("unchecked")
+    var taskCache = (InformerEventSource<JobTask, Job>) context.eventSourceRetriever().getEventSourceFor(JobTask.class);
     Set<String> present = existing.stream().map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
     // Created a few at a time: one request after another, a Job of 1,000 tasks would wait on 1,000 round
     // trips. The order they land in does not matter: admission counts a missing task as unfinished.
@@ -167,10 +389,10 @@ public class JobReconciler implements Reconciler<Job> {
       }
     }
     if (created > 0) {
-      LOG.info("Job {}/{}: created {} of {} tasks", namespace, job.getMetadata().getName(), created, desired.size());
+      LOG.info("Job {}/{}: created {} of {} tasks", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+          created, desired.size());
       events.normal(job, "TasksCreated", "Divided into " + desired.size() + " tasks; created " + created);
     }
-    return new Division(desired.size(), Optional.empty());
   }
 
   /** Creates one task; false when it existed already. */

@@ -6,6 +6,7 @@ import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.PlanStatus;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
@@ -33,6 +34,23 @@ public final class JobStatusAggregator {
 
   /** The status of a Job divided into {@code totalTasks} tasks, of which {@code tasks} exist so far. */
   public static JobStatus aggregate(Job job, Collection<JobTask> tasks, int totalTasks, Instant now) {
+    return aggregate(job, tasks, totalTasks, null, now);
+  }
+
+  /**
+   * The job-level part of a plugin's plan, as the status keeps it: the plan's size and digest, and its
+   * {@code changed} and {@code synced_accounts} (at most {@value #MAX_LISTED} each).
+   */
+  public record Planned(PlanStatus plan, List<Changed> changed, List<SyncedAccount> syncedAccounts) {
+  }
+
+  /**
+   * The status of a Job, with the plan just read ({@code planned}; null: the plan the status holds, if any). A
+   * Job its plugin divides is CREATED until its plan is read, and its {@code changed} and {@code syncedAccounts}
+   * are the plan's.
+   */
+  public static JobStatus aggregate(Job job, Collection<JobTask> tasks, int totalTasks, Planned planned,
+      Instant now) {
     JobStatus previous = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = new JobStatus();
     int success = 0;
@@ -90,13 +108,21 @@ public final class JobStatusAggregator {
     status.setProgress(finished + "/" + total);
     status.setObservedGeneration(job.getMetadata().getGeneration());
     boolean costAnalysis = job.getSpec().getService() == Service.COST_ANALYSIS;
-    if (costAnalysis) {
+    boolean pluginDivided = job.getSpec().isPluginDivided();
+    PlanStatus plan = planned != null ? planned.plan() : previous.getPlan();
+    if (pluginDivided) {
+      status.setPlan(plan);
+      status.setChanged(planned != null ? listed(planned.changed()) : previous.getChanged());
+      status.setSyncedAccounts(planned != null ? listed(planned.syncedAccounts()) : previous.getSyncedAccounts());
+    } else if (costAnalysis) {
       status.setChanged(changed.isEmpty() ? null : new ArrayList<>(changed.values()));
       status.setSyncedAccounts(synced.isEmpty() ? null : new ArrayList<>(synced.values()));
     }
 
     JobState state;
-    if (finished == total) {
+    if (pluginDivided && plan == null) {
+      state = JobState.CREATED;
+    } else if (finished == total) {
       if (canceled > 0) {
         state = JobState.CANCELED;
       } else if (jobTimeouts > 0) {
@@ -125,18 +151,31 @@ public final class JobStatusAggregator {
     return status;
   }
 
+  private static <T> List<T> listed(List<T> items) {
+    return items == null || items.isEmpty() ? null : new ArrayList<>(items.subList(0, Math.min(items.size(), MAX_LISTED)));
+  }
+
   /** The status of a Job that cannot run. */
   public static JobStatus error(Job job, JobError error, Instant now) {
+    return ended(job, JobState.ERROR, error, now);
+  }
+
+  /**
+   * The final status of a Job that ended before it was divided (its plugin could not plan it, or it was
+   * canceled or timed out while planning).
+   */
+  public static JobStatus ended(Job job, JobState state, JobError error, Instant now) {
     JobStatus previous = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = new JobStatus();
-    status.setStatus(JobState.ERROR);
+    status.setStatus(state);
     status.setErrorCode(error.code());
     status.setErrorMessage(error.message());
     status.setProgress("0/0");
     status.setObservedGeneration(job.getMetadata().getGeneration());
     status.setFinishedAt(previous.getFinishedAt() != null ? previous.getFinishedAt() : Timestamps.format(now));
     status.setUpdatedAt(previous.getUpdatedAt());
-    status.setConditions(conditions(job, previous, JobState.ERROR, error.message(), now));
+    status.setStartedAt(previous.getStartedAt());
+    status.setConditions(conditions(job, previous, state, error.message(), now));
     return status;
   }
 

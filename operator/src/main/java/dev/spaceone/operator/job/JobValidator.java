@@ -3,6 +3,9 @@ package dev.spaceone.operator.job;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
+import dev.spaceone.operator.api.v1alpha1.PluginSpec;
+import dev.spaceone.operator.api.v1alpha1.SinkSpec;
+import dev.spaceone.operator.api.v1alpha1.SinkType;
 import dev.spaceone.operator.api.v1alpha1.ResourceGroup;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
@@ -37,8 +40,13 @@ public final class JobValidator {
       return error("spec.plugin.image", "is required");
     }
     boolean hasTasks = spec.getTasks() != null && !spec.getTasks().isEmpty();
-    if (!hasTasks && spec.getSecretSelector() == null) {
-      return error("spec.tasks", "set tasks or secretSelector");
+    if (!hasTasks && spec.getSecretSelector() == null && !spec.isPluginDivided()) {
+      return error("spec.tasks", "set tasks or secretSelector (only a cost-analysis Job with a grpc plugin may "
+          + "leave both out: its plugin divides it)");
+    }
+    Optional<JobError> grpc = validateGrpc(spec);
+    if (grpc.isPresent()) {
+      return grpc;
     }
     if (hasTasks && spec.getTasks().size() > JobSpec.MAX_TASKS) {
       return Optional.of(new JobError(JobError.TOO_MANY_TASKS,
@@ -74,6 +82,34 @@ public final class JobValidator {
       }
     }
     return spec.getSecretSelector() == null ? Optional.empty() : validateSelector(spec.getSecretSelector());
+  }
+
+  private static Optional<JobError> validateGrpc(JobSpec spec) {
+    PluginSpec plugin = spec.getPlugin();
+    if (plugin.getPort() != null && !plugin.isGrpc()) {
+      return error("spec.plugin.port", "is only used with protocol grpc");
+    }
+    if (plugin.getPort() != null && (plugin.getPort() < 1 || plugin.getPort() > 65535)) {
+      return error("spec.plugin.port", "must be between 1 and 65535, got " + plugin.getPort());
+    }
+    SinkSpec sink = spec.getSink();
+    if (sink != null) {
+      if (sink.getType() == null) {
+        return error("spec.sink.type", "is required: none, log or postgres");
+      }
+      if (sink.getType() != SinkType.NONE && !plugin.isGrpc()) {
+        return error("spec.sink", "needs plugin.protocol grpc: a file plugin keeps its own results");
+      }
+      boolean hasRef = sink.getSecretRef() != null && !blank(sink.getSecretRef().getName());
+      if (hasRef != (sink.getType() == SinkType.POSTGRES)) {
+        return error("spec.sink.secretRef", "is required when type is postgres, and only then");
+      }
+    }
+    if (spec.getPlan() != null && !spec.isPluginDivided()) {
+      return error("spec.plan", "is only for a cost-analysis Job with a grpc plugin and no tasks "
+          + "(the plugin divides it)");
+    }
+    return Optional.empty();
   }
 
   private static Optional<JobError> validateTask(String path, TaskTemplate task) {

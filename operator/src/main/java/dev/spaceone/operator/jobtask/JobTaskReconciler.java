@@ -12,6 +12,7 @@ import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
 import dev.spaceone.operator.status.Timestamps;
 import dev.spaceone.operator.task.JobDivider;
+import dev.spaceone.operator.task.PluginPortPolicy;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.task.TaskNames;
 import dev.spaceone.operator.task.TaskPodBuilder;
@@ -58,13 +59,15 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  private final PluginPortPolicy portPolicy;
   private final TaskWakeups wakeups = new TaskWakeups();
   private IndexedResourceCache<JobTask> tasks;
   private OrphanPodReleaser orphanPodReleaser;
 
   public JobTaskReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events,
-      OperatorMetrics metrics, Clock clock) {
+      OperatorMetrics metrics, Clock clock, PluginPortPolicy portPolicy) {
     this.settings = settings;
+    this.portPolicy = portPolicy;
     this.statusRecorder = statusRecorder;
     this.events = events;
     this.metrics = metrics;
@@ -169,7 +172,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     if (attempt == 1 && !Admission.admitted(task, siblings(job), parallelism(job))) {
       return untilJobDeadline(job, now);
     }
-    Pod pod = TaskPodBuilder.build(task, attempt);
+    Pod pod = TaskPodBuilder.build(task, attempt, settings.runner());
+    if (task.getSpec().getPlugin().isGrpc()) {
+      portPolicy.ensure(context.getClient(), task.getMetadata().getNamespace());
+    }
     try {
       Pod created = context.getClient().resource(pod).create();
       metrics.podCreated();

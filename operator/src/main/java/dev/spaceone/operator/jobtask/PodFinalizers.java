@@ -13,8 +13,11 @@ public final class PodFinalizers {
   }
 
   public static boolean holds(Pod pod) {
-    return pod.getMetadata().getFinalizers() != null
-        && pod.getMetadata().getFinalizers().contains(TaskPodBuilder.RESULT_FINALIZER);
+    return holds(pod, TaskPodBuilder.RESULT_FINALIZER);
+  }
+
+  public static boolean holds(Pod pod, String finalizer) {
+    return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(finalizer);
   }
 
   /**
@@ -24,10 +27,15 @@ public final class PodFinalizers {
    * there was nothing to release.
    */
   public static Pod release(KubernetesClient client, Pod pod) {
+    return release(client, pod, TaskPodBuilder.RESULT_FINALIZER);
+  }
+
+  /** {@link #release(KubernetesClient, Pod)} for another of the operator's finalizers. */
+  public static Pod release(KubernetesClient client, Pod pod, String finalizer) {
     Pod current = pod;
-    for (int attempt = 1; current != null && holds(current); attempt++) {
+    for (int attempt = 1; current != null && holds(current, finalizer); attempt++) {
       Pod released = Serialization.clone(current);
-      released.getMetadata().getFinalizers().remove(TaskPodBuilder.RESULT_FINALIZER);
+      released.getMetadata().getFinalizers().remove(finalizer);
       try {
         return client.resource(released).update();
       } catch (KubernetesClientException e) {

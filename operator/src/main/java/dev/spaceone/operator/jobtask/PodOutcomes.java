@@ -35,7 +35,7 @@ public final class PodOutcomes {
   /** The outcome of a pod whose plugin has ended, or empty while it may still run. */
   public static Optional<AttemptOutcome> of(Pod pod, Instant now) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    ContainerStateTerminated terminated = terminatedPlugin(pod);
+    ContainerStateTerminated terminated = terminatedResultContainer(pod);
     boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
     if (terminated == null && !terminal) {
       if (neverPlaced(pod)) {
@@ -147,12 +147,14 @@ public final class PodOutcomes {
         "the pod " + pod.getMetadata().getName() + " " + what, finished);
   }
 
-  private static ContainerStateTerminated terminatedPlugin(Pod pod) {
+  /** The plugin's container (file) or the runner's (grpc): the one that writes the result. */
+  private static ContainerStateTerminated terminatedResultContainer(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return null;
     }
+    String name = TaskPodBuilder.resultContainer(pod);
     for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
-      if (TaskPodBuilder.CONTAINER.equals(status.getName()) && status.getState() != null) {
+      if (name.equals(status.getName()) && status.getState() != null) {
         return status.getState().getTerminated();
       }
     }

@@ -15,6 +15,8 @@ public final class ErrorCodes {
   public static final String COLLECT_CANCELED = "ERROR_COLLECT_CANCELED";
   public static final String POD_DELETED = "ERROR_POD_DELETED";
   public static final String POD_CREATE = "ERROR_POD_CREATE";
+  /** The plugin's Job.get_tasks failed, or its plan could not be read: the Job is not divided (SpaceONE's name). */
+  public static final String GET_JOB_TASKS = "ERROR_GET_JOB_TASKS";
   /** A cost-analysis Job with a failed task, as SpaceONE names it. */
   public static final String JOB_TASK = "ERROR_JOB_TASK";
 

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.runtime;
 
+import dev.spaceone.operator.task.PluginRunner;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param retryBackoffLimit the longest delay between attempts
  * @param reconcileThreads reconciles running at once, per controller
  * @param managementPort port of /metrics, /healthz and /readyz; 0 picks a free one, -1 disables it
+ * @param runner image and command of the plugin runner in grpc task pods
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -25,9 +27,17 @@ public record OperatorSettings(
     Duration retryBackoff,
     Duration retryBackoffLimit,
     int reconcileThreads,
-    int managementPort) {
+    int managementPort,
+    PluginRunner runner) {
 
   public static final String LEASE_NAME = "spaceone-job-operator";
+
+  public OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseNamespace,
+      Duration jobStatusInterval, Duration retryBackoff, Duration retryBackoffLimit, int reconcileThreads,
+      int managementPort) {
+    this(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff, retryBackoffLimit,
+        reconcileThreads, managementPort, PluginRunner.DEFAULT);
+  }
 
   /** Settings for tests and the sandbox: no leader election, short delays. */
   public static OperatorSettings forTests() {
@@ -37,7 +47,12 @@ public record OperatorSettings(
 
   public OperatorSettings withManagementPort(int port) {
     return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
-        retryBackoffLimit, reconcileThreads, port);
+        retryBackoffLimit, reconcileThreads, port, runner);
+  }
+
+  public OperatorSettings withRunner(PluginRunner runner) {
+    return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
+        retryBackoffLimit, reconcileThreads, managementPort, runner);
   }
 
   /** Settings from the environment the Helm chart sets. */
@@ -52,6 +67,7 @@ public record OperatorSettings(
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_SECONDS", "10"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_RETRY_BACKOFF_LIMIT_SECONDS", "360"))),
         Integer.parseInt(env.getOrDefault("RECONCILE_THREADS", "50")),
-        Integer.parseInt(env.getOrDefault("MANAGEMENT_PORT", "8080")));
+        Integer.parseInt(env.getOrDefault("MANAGEMENT_PORT", "8080")),
+        PluginRunner.fromEnvironment(env));
   }
 }

@@ -6,6 +6,7 @@ import dev.spaceone.operator.jobtask.JobTaskReconciler;
 import dev.spaceone.operator.query.RecordFeed;
 import dev.spaceone.operator.query.RecordStore;
 import dev.spaceone.operator.status.StatusRecorder;
+import dev.spaceone.operator.task.PluginPortPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -67,8 +68,9 @@ public final class SpaceOneOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, identity);
     OperatorMetrics metrics = new OperatorMetrics(registry);
     Clock clock = Clock.systemUTC();
-    jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock);
-    operator.register(new JobReconciler(settings, statusRecorder, events, clock), o -> {
+    PluginPortPolicy portPolicy = new PluginPortPolicy();
+    jobTaskReconciler = new JobTaskReconciler(settings, statusRecorder, events, metrics, clock, portPolicy);
+    operator.register(new JobReconciler(settings, statusRecorder, events, clock, portPolicy), o -> {
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.task;
 
+import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
@@ -63,6 +64,46 @@ public final class JobDivider {
     return tasks;
   }
 
+  /**
+   * What the planning pod of a Job its plugin divides runs as: the Job's common task fields, with the
+   * Secret the plugin plans with (none when null). Never created; named after the planning pod.
+   */
+  public static JobTask planning(Job job, String secretName) {
+    JobTaskSpec spec = baseSpec(job, 0);
+    if (secretName != null) {
+      SecretReference ref = new SecretReference();
+      ref.setName(secretName);
+      spec.setSecretRef(ref);
+    }
+    JobTask task = jobTask(job, spec);
+    task.getMetadata().setName(TaskNames.planningPod(job.getMetadata().getName()));
+    return task;
+  }
+
+  /**
+   * The tasks of a plugin's plan: one per planned task, at its index, with its task_options and task_changed,
+   * all with the Secret the plan was made with.
+   */
+  public static List<JobTask> fromPlan(Job job, String secretName, List<PlannedTask> planned) {
+    List<JobTask> tasks = new ArrayList<>(planned.size());
+    for (PlannedTask p : planned) {
+      JobTaskSpec task = baseSpec(job, tasks.size());
+      task.setOptions(p.taskOptions());
+      task.setChanged(p.taskChanged());
+      if (secretName != null) {
+        SecretReference ref = new SecretReference();
+        ref.setName(secretName);
+        task.setSecretRef(ref);
+      }
+      tasks.add(jobTask(job, task));
+    }
+    return tasks;
+  }
+
+  /** One task of a plugin's plan. */
+  public record PlannedTask(Map<String, Object> taskOptions, Changed taskChanged) {
+  }
+
   /** Whether a task is this Job's: its controlling owner is the Job, by uid, not only by name. */
   public static boolean isTaskOf(JobTask task, Job job) {
     return task.getMetadata().getOwnerReferences().stream()
@@ -77,6 +118,7 @@ public final class JobDivider {
     task.setIndex(index);
     task.setService(spec.getService() == null ? Service.INVENTORY : spec.getService());
     task.setPlugin(spec.getPlugin());
+    task.setSink(spec.getSink());
     task.setTimeoutSeconds(spec.getTaskTimeoutSeconds());
     task.setBackoffLimit(spec.getBackoffLimitPerTask() == null ? 0 : spec.getBackoffLimitPerTask());
     return task;

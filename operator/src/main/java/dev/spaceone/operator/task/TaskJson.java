@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
+import dev.spaceone.operator.api.v1alpha1.PlanInputs;
+import dev.spaceone.operator.api.v1alpha1.PluginProtocol;
+import dev.spaceone.operator.api.v1alpha1.SinkType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +23,8 @@ public final class TaskJson {
     JobTaskSpec spec = task.getSpec();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("job_id", spec.getJobName());
+    // A re-created Job of the same name is another run: the resource store tells runs apart by this.
+    json.put("job_uid", jobUid(task));
     json.put("job_task_id", task.getMetadata().getName());
     json.put("namespace", task.getMetadata().getNamespace());
     json.put("service", spec.getService().value());
@@ -38,14 +43,40 @@ public final class TaskJson {
     json.put("project_id", spec.getProjectId());
     json.put("request_secret_id", spec.getRequestSecretId());
     json.put("request_workspace_id", spec.getRequestWorkspaceId());
+    if (spec.getPlugin().isGrpc()) {
+      json.put("protocol", PluginProtocol.GRPC.value());
+      json.put("sink", (spec.getSink() == null ? SinkType.NONE : spec.getSink().getType()).value());
+    }
     return json;
   }
 
+  /**
+   * task.json of a planning pod: the Job's fields as a task has them, no task id, plus get_tasks' inputs
+   * {@code start} and {@code last_synchronized_at}.
+   */
+  public static Map<String, Object> planContent(JobTask planning, PlanInputs inputs) {
+    Map<String, Object> json = content(planning);
+    json.put("job_task_id", "");
+    json.put("start", inputs == null ? null : inputs.getStart());
+    json.put("last_synchronized_at", inputs == null ? null : inputs.getLastSynchronizedAt());
+    return json;
+  }
+
+  private static String jobUid(JobTask task) {
+    return task.getMetadata().getOwnerReferences() == null ? null : task.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()) && "Job".equals(ref.getKind()))
+        .map(ref -> ref.getUid()).findFirst().orElse(null);
+  }
+
   public static String render(JobTask task) {
+    return render(task.getMetadata().getName(), content(task));
+  }
+
+  static String render(String name, Map<String, Object> content) {
     try {
-      return Serialization.jsonMapper().writeValueAsString(content(task));
+      return Serialization.jsonMapper().writeValueAsString(content);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("task.json of " + task.getMetadata().getName() + " cannot be written", e);
+      throw new IllegalStateException("task.json of " + name + " cannot be written", e);
     }
   }
 

@@ -15,6 +15,14 @@ public final class TaskNames {
     return taskName + "-" + attempt;
   }
 
+  /**
+   * The planning pod of a Job its plugin divides: {@code <job>-plan}. No task pod has this name: task names
+   * end in a number.
+   */
+  public static String planningPod(String jobName) {
+    return jobName + "-plan";
+  }
+
   /** The attempt a pod name stands for, or 0 when the name is not one of the task's pods. */
   public static int attemptOf(String taskName, String podName) {
     String prefix = taskName + "-";

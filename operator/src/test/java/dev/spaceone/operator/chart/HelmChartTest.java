@@ -97,6 +97,7 @@ class HelmChartTest {
             podAnnotations: {example.com/team: platform}
             podLabels: {example.com/tier: control}
             logLevel: debug
+            runner: {image: {repository: registry.example.com/spaceone/plugin-runner}, command: "java -Xmx256m -jar /r.jar"}
             resources: {requests: {cpu: 250m, memory: 512Mi}, limits: {cpu: "2", memory: 2Gi}}
             nodeSelector: {kubernetes.io/os: linux}
             tolerations: [{key: dedicated, operator: Equal, value: ops, effect: NoSchedule}]
@@ -257,6 +258,9 @@ class HelmChartTest {
     assertEquals(List.of("operator"), c.getArgs());
 
     Map<String, String> env = new HashMap<>(env(c));
+    // The runner of grpc task pods: the operator's own image unless runner.image says otherwise.
+    assertEquals("spaceone-job-operator:0.1.0", env.remove("RUNNER_IMAGE"));
+    assertEquals("java -jar /opt/spaceone/plugin-runner.jar", env.remove("RUNNER_COMMAND"));
     // The chart's query limits are the engine's documented defaults.
     for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
       assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());
@@ -341,6 +345,9 @@ class HelmChartTest {
     assertEquals("debug", env(c).get("LOG_LEVEL"));
     assertEquals("9090", env(c).get("MANAGEMENT_PORT"));
     assertEquals("9443", env(c).get("QUERY_PORT"));
+    assertEquals("registry.example.com/spaceone/plugin-runner:1.2.3", env(c).get("RUNNER_IMAGE"),
+        "the runner's repository, the operator's tag");
+    assertEquals("java -Xmx256m -jar /r.jar", env(c).get("RUNNER_COMMAND"));
     assertEquals("2", c.getResources().getLimits().get("cpu").toString());
     assertEquals(Map.of("kubernetes.io/os", "linux"), pod.getNodeSelector());
     assertEquals("dedicated", pod.getTolerations().get(0).getKey());

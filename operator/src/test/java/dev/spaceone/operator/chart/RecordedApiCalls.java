@@ -11,6 +11,7 @@ import dev.spaceone.operator.task.TaskPodBuilder;
 import dev.spaceone.operator.testing.ApiCall;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
+import dev.spaceone.operator.testing.PlanFixture;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -146,6 +147,19 @@ final class RecordedApiCalls {
           .edit(j -> { j.getSpec().setCancel(true); return j; });
       harness.awaitJob("slow", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.CANCELED);
 
+      // A grpc cost-analysis Job its plugin divides: the plugin port policy, the planning pod and its log.
+      harness.create("""
+          apiVersion: spaceone.dev/v1alpha1
+          kind: Job
+          metadata: {name: planned}
+          spec:
+            service: cost-analysis
+            dataSourceId: ds-1
+            plugin: {image: "cloudforet/plugin-cost:2", protocol: grpc}
+          """);
+      harness.awaitJob("planned", j -> j.getStatus() != null && j.getStatus().getStatus() != null
+          && j.getStatus().getStatus().isFinished());
+
       KubernetesClient operatorClient = harness.cluster.client(MockCluster.OPERATOR_AGENT);
       // Releasing a finalizer from a stale copy of a pod: a conflict, then the fresh pod is read.
       Pod held = admin.pods().inNamespace(OperatorHarness.NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
@@ -186,6 +200,10 @@ final class RecordedApiCalls {
   }
 
   private static PluginRun plugin(Pod pod) {
+    if (Labels.PLANNING.equals(pod.getMetadata().getLabels().get(Labels.ROLE))) {
+      PlanFixture plan = PlanFixture.ofCounts(1, 1, 50);
+      return PluginRun.succeeds(Duration.ofMillis(50), plan.result()).withLog(plan.log());
+    }
     // The hand-made pods of the orphan and stale-copy scenarios have no task.json: they never finish.
     if (!pod.getMetadata().getAnnotations().containsKey(TaskPodBuilder.TASK_JSON_ANNOTATION)
         || OperatorHarness.taskJson(pod).path("task_options").path("slow").asBoolean()) {

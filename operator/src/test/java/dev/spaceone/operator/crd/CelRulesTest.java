@@ -91,7 +91,16 @@ class CelRulesTest {
     RULES.forEach(System.out::println);
     assertEquals(Set.of(
         "Job <root>: size(self.metadata.name) <= 52",
-        "Job spec: (has(self.tasks) && size(self.tasks) > 0) || has(self.secretSelector)",
+        "Job spec: (has(self.tasks) && size(self.tasks) > 0) || has(self.secretSelector) || (" + DIVIDED + ")",
+        "Job spec: !has(self.sink) || self.sink.type == 'none' || (has(self.plugin.protocol) && "
+            + "self.plugin.protocol == 'grpc')",
+        "Job spec: !has(self.plan) || ((" + DIVIDED + ") && !(has(self.tasks) && size(self.tasks) > 0))",
+        "Job spec.plan: self == oldSelf",
+        "Job spec.sink: self == oldSelf",
+        "Job spec.sink: self.type == 'postgres' ? has(self.secretRef) : !has(self.secretRef)",
+        "Job spec.plugin: !has(self.port) || (has(self.protocol) && self.protocol == 'grpc')",
+        "JobTask spec.sink: self.type == 'postgres' ? has(self.secretRef) : !has(self.secretRef)",
+        "JobTask spec.plugin: !has(self.port) || (has(self.protocol) && self.protocol == 'grpc')",
         "Job spec: !has(self.resourceGroup) || self.resourceGroup != 'WORKSPACE' || has(self.workspaceId)",
         "Job spec: !has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",
         "Job spec: has(self.tasks) == has(oldSelf.tasks) && (!has(self.tasks) || self.tasks == oldSelf.tasks)",
@@ -104,8 +113,11 @@ class CelRulesTest {
         "JobTask spec: self == oldSelf",
         "JobTask spec.changed: !has(self.start) || !has(self.end) || self.start <= self.end"),
         RULES.stream().map(Rule::toString).collect(Collectors.toSet()));
-    assertEquals(12, RULES.size());
+    assertEquals(20, RULES.size());
   }
+
+  static final String DIVIDED = "has(self.service) && self.service == 'cost-analysis' && has(self.plugin.protocol)"
+      + " && self.plugin.protocol == 'grpc'";
 
   @Test
   void everyRuleCompiles() {
@@ -125,6 +137,7 @@ class CelRulesTest {
     String plugin = "{image: 'busybox:1.36', command: [sh, -c], options: {created: 4, nested: {a: [1, 2]}}}";
     String tasks = "[{provider: aws, changed: {start: '2024-01', end: '2024-01'}}, {provider: azure}]";
     String selector = "{matchLabels: {spaceone.dev/collect: aws}}";
+    String grpc = "{image: 'plugin:1', protocol: grpc, port: 50052}";
     String taskSpec = "{jobName: j, index: 0, service: inventory, plugin: {image: 'busybox:1.36'}, options: {created: 1}}";
     return Stream.of(
         // root: the Job name leaves room for "-<index>" and pod suffixes
@@ -136,6 +149,38 @@ class CelRulesTest {
         c("Job", "spec", "spec must set tasks", "{tasks: [], secretSelector: {}}", null, true),
         c("Job", "spec", "spec must set tasks", "{tasks: []}", null, false),
         c("Job", "spec", "spec must set tasks", "{plugin: " + plugin + "}", null, false),
+        // ... unless the plugin divides it: cost-analysis with a grpc plugin
+        c("Job", "spec", "spec must set tasks", "{service: cost-analysis, plugin: " + grpc + "}", null, true),
+        c("Job", "spec", "spec must set tasks", "{service: inventory, plugin: " + grpc + "}", null, false),
+        c("Job", "spec", "spec must set tasks", "{service: cost-analysis, plugin: " + plugin + "}", null, false),
+        // grpc-only fields
+        c("Job", "spec.plugin", "port is only used", grpc, null, true),
+        c("Job", "spec.plugin", "port is only used", plugin, null, true),
+        c("Job", "spec.plugin", "port is only used", "{image: x, protocol: file, port: 50051}", null, false),
+        c("Job", "spec.plugin", "port is only used", "{image: x, port: 50051}", null, false),
+        c("JobTask", "spec.plugin", "port is only used", grpc, null, true),
+        c("JobTask", "spec.plugin", "port is only used", "{image: x, protocol: file, port: 1}", null, false),
+        c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + grpc + ", sink: {type: log}}", null, true),
+        c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + ", sink: {type: none}}", null, true),
+        c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + "}", null, true),
+        c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + ", sink: {type: log}}", null, false),
+        c("Job", "spec.sink", "secretRef is required", "{type: postgres, secretRef: {name: pg}}", null, true),
+        c("Job", "spec.sink", "secretRef is required", "{type: log}", null, true),
+        c("Job", "spec.sink", "secretRef is required", "{type: postgres}", null, false),
+        c("Job", "spec.sink", "secretRef is required", "{type: none, secretRef: {name: pg}}", null, false),
+        c("JobTask", "spec.sink", "secretRef is required", "{type: postgres, secretRef: {name: pg}}", null, true),
+        c("JobTask", "spec.sink", "secretRef is required", "{type: postgres}", null, false),
+        c("Job", "spec.sink", "sink is immutable", "{type: log}", "{type: log}", true),
+        c("Job", "spec.sink", "sink is immutable", "{type: none}", "{type: log}", false),
+        c("Job", "spec", "plan is only for", "{service: cost-analysis, plugin: " + grpc + ", plan: {start: '2024-01'}}",
+            null, true),
+        c("Job", "spec", "plan is only for", "{service: cost-analysis, plugin: " + grpc + "}", null, true),
+        c("Job", "spec", "plan is only for", "{service: cost-analysis, plugin: " + grpc + ", tasks: " + tasks
+            + ", plan: {start: '2024-01'}}", null, false),
+        c("Job", "spec", "plan is only for", "{service: inventory, plugin: " + grpc + ", plan: {start: '2024-01'}}",
+            null, false),
+        c("Job", "spec.plan", "plan is immutable", "{start: '2024-01'}", "{start: '2024-01'}", true),
+        c("Job", "spec.plan", "plan is immutable", "{start: '2024-02'}", "{start: '2024-01'}", false),
         // spec: workspaceId when WORKSPACE
         c("Job", "spec", "workspaceId is required", "{resourceGroup: WORKSPACE, workspaceId: w}", null, true),
         c("Job", "spec", "workspaceId is required", "{resourceGroup: DOMAIN}", null, true),

@@ -47,6 +47,33 @@ class JobValidatorTest {
         - options: {}
       """;
 
+  private static final String GRPC_AND_TASK = """
+      plugin:
+        image: collector:1
+        protocol: grpc
+      tasks:
+        - options: {}
+      """;
+
+  @Test
+  void aCostAnalysisJobWithAGrpcPluginMayLeaveTheDivisionToThePlugin() {
+    Job job = job(withSpec("""
+        service: cost-analysis
+        dataSourceId: ds-1
+        plugin:
+          image: plugin:1
+          protocol: grpc
+        sink:
+          type: postgres
+          secretRef:
+            name: pg
+        plan:
+          start: '2024-01'
+        """));
+    assertEquals(Optional.empty(), JobValidator.validate(job));
+    assertTrue(job.getSpec().isPluginDivided());
+  }
+
   static Stream<Arguments> invalidJobs() {
     return Stream.of(
         Arguments.of("missing image", withSpec("plugin: {}\ntasks:\n  - options: {}\n"),
@@ -73,6 +100,18 @@ class JobValidatorTest {
             JobError.INVALID_PARAMETER, "spec.ttlSecondsAfterFinished"),
         Arguments.of("WORKSPACE without workspaceId", withSpec(PLUGIN_AND_TASK + "resourceGroup: WORKSPACE\n"),
             JobError.INVALID_PARAMETER, "spec.workspaceId"),
+        Arguments.of("port with the file protocol", withSpec("plugin:\n  image: c:1\n  port: 50051\ntasks:\n  - {}\n"),
+            JobError.INVALID_PARAMETER, "spec.plugin.port"),
+        Arguments.of("sink with the file protocol", withSpec(PLUGIN_AND_TASK + "sink:\n  type: log\n"),
+            JobError.INVALID_PARAMETER, "spec.sink"),
+        Arguments.of("postgres sink without secretRef", withSpec(GRPC_AND_TASK + "sink:\n  type: postgres\n"),
+            JobError.INVALID_PARAMETER, "spec.sink.secretRef"),
+        Arguments.of("log sink with a secretRef", withSpec(GRPC_AND_TASK
+            + "sink:\n  type: log\n  secretRef:\n    name: pg\n"), JobError.INVALID_PARAMETER, "spec.sink.secretRef"),
+        Arguments.of("plan on an inventory Job", withSpec(GRPC_AND_TASK + "plan:\n  start: '2024-01'\n"),
+            JobError.INVALID_PARAMETER, "spec.plan"),
+        Arguments.of("neither tasks nor selector with grpc inventory", withSpec("plugin:\n  image: c:1\n"
+            + "  protocol: grpc\n"), JobError.INVALID_PARAMETER, "spec.tasks"),
         Arguments.of("cost-analysis without dataSourceId", withSpec(PLUGIN_AND_TASK + "service: cost-analysis\n"),
             JobError.INVALID_PARAMETER, "spec.dataSourceId"),
         Arguments.of("bad start month", withSpec("""

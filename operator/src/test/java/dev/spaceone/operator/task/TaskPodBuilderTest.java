@@ -70,17 +70,18 @@ class TaskPodBuilderTest {
 
   private static List<JobTask> tasks(String yaml) {
     Job job = Serialization.unmarshal(yaml, Job.class);
+    job.getMetadata().setUid("uid-inv");
     List<JobTask> tasks = JobDivider.divide(job, List.of());
     tasks.forEach(t -> t.getMetadata().setUid("uid-" + t.getMetadata().getName()));
     return tasks;
   }
 
   private static Pod podWithSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(0), 1);
+    return TaskPodBuilder.build(tasks(JOB).get(0), 1, PluginRunner.DEFAULT);
   }
 
   private static Pod podWithoutSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(1), 1);
+    return TaskPodBuilder.build(tasks(JOB).get(1), 1, PluginRunner.DEFAULT);
   }
 
   private static Container plugin(Pod pod) {
@@ -143,6 +144,7 @@ class TaskPodBuilderTest {
 
     JsonNode json = Serialization.jsonMapper().readTree(pod.getMetadata().getAnnotations().get("spaceone.dev/task-json"));
     assertEquals("inv", json.path("job_id").asText());
+    assertEquals("uid-inv", json.path("job_uid").asText(), "the Job's uid: a re-created Job is another run");
     assertEquals("inv-0", json.path("job_task_id").asText());
     assertEquals("inventory", json.path("service").asText());
     assertEquals("us-east-1", json.path("options").path("region").asText());
@@ -199,7 +201,7 @@ class TaskPodBuilderTest {
     job.getSpec().getPlugin().setSecurityContext(new SecurityContextBuilder().withRunAsUser(1000L)
         .withReadOnlyRootFilesystem(true).build());
     JobTask task = JobDivider.divide(job, List.of()).get(0);
-    Pod pod = TaskPodBuilder.build(task, 1);
+    Pod pod = TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT);
     var context = plugin(pod).getSecurityContext();
     assertEquals(1000L, context.getRunAsUser());
     assertTrue(context.getReadOnlyRootFilesystem());
@@ -212,7 +214,7 @@ class TaskPodBuilderTest {
     assertEquals("Never", pod.getSpec().getRestartPolicy());
     assertEquals(600L, pod.getSpec().getActiveDeadlineSeconds());
     String withoutTimeout = JOB.replace("  taskTimeoutSeconds: 600\n", "");
-    assertNull(TaskPodBuilder.build(tasks(withoutTimeout).get(0), 1).getSpec().getActiveDeadlineSeconds());
+    assertNull(TaskPodBuilder.build(tasks(withoutTimeout).get(0), 1, PluginRunner.DEFAULT).getSpec().getActiveDeadlineSeconds());
   }
 
   @Test
@@ -232,12 +234,12 @@ class TaskPodBuilderTest {
   @Test
   void podNameIsTheTaskAndTheAttempt() {
     JobTask task = tasks(JOB).get(0);
-    assertEquals("inv-0-1", TaskPodBuilder.build(task, 1).getMetadata().getName());
-    assertEquals("inv-0-3", TaskPodBuilder.build(task, 3).getMetadata().getName());
-    assertEquals("collect", TaskPodBuilder.build(task, 1).getMetadata().getNamespace());
-    assertEquals(Serialization.asJson(TaskPodBuilder.build(task, 2)), Serialization.asJson(TaskPodBuilder.build(task, 2)),
+    assertEquals("inv-0-1", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getName());
+    assertEquals("inv-0-3", TaskPodBuilder.build(task, 3, PluginRunner.DEFAULT).getMetadata().getName());
+    assertEquals("collect", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getNamespace());
+    assertEquals(Serialization.asJson(TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT)), Serialization.asJson(TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT)),
         "the same task and attempt always give the same pod");
-    assertEquals("2", TaskPodBuilder.build(task, 2).getMetadata().getLabels().get(Labels.ATTEMPT));
-    assertEquals("inv", TaskPodBuilder.build(task, 2).getMetadata().getLabels().get(Labels.JOB));
+    assertEquals("2", TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT).getMetadata().getLabels().get(Labels.ATTEMPT));
+    assertEquals("inv", TaskPodBuilder.build(task, 2, PluginRunner.DEFAULT).getMetadata().getLabels().get(Labels.JOB));
   }
 }

@@ -43,7 +43,7 @@ public final class OperatorHarness implements AutoCloseable {
     cluster = new MockCluster();
     client = cluster.admin();
     cluster.createNamespace(NAMESPACE);
-    kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin);
+    kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin, null, p -> true, cluster.podLogs());
     gc = new LocalGarbageCollector(cluster.client("garbage-collector"));
     operatorClient = cluster.client(MockCluster.OPERATOR_AGENT);
     operator = SpaceOneOperator.start(operatorClient, settings);
@@ -175,7 +175,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Waits until a condition on the cluster holds. */
   public void awaitThat(Callable<Boolean> condition) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(condition);
+    awaitThat(TIMEOUT, condition);
+  }
+
+  public void awaitThat(Duration timeout, Callable<Boolean> condition) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition);
   }
 
   /** The Events about an object, oldest first, as {@code kubectl describe} lists them. */

@@ -64,7 +64,8 @@ public final class CostCollection {
           try {
             sink.accept(new CollectedRecord(CollectedRecord.COST, true, row));
           } catch (SinkException e) {
-            // SpaceONE fails the whole cost task on any error while storing rows.
+            // SpaceONE fails the whole cost task on any error while storing rows. (Cost rows are counted here, not
+            // by the sink: created_count is the number of rows, with no store to ask.)
             result.addTaskFailure(new ErrorInfo(e.errorCode(), e.getMessage()));
             return;
           }

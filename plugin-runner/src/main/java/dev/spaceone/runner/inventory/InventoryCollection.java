@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * One inventory task, as SpaceONE 2.x runs one JobTask: {@code Collector.init}, {@code Job.get_tasks} (its entries
  * are sub-tasks of this task; a plugin without it, or failing it, gives one sub-task), then {@code Collector.collect}
- * per sub-task with counts summed. Deleted/disconnected come from the sink, only when no sub-task failed.
+ * per sub-task with counts summed. Created/updated/deleted/disconnected come from the sink at the end; the unseen
+ * resources are disconnected or deleted only when no sub-task failed.
  */
 public final class InventoryCollection {
   private final PluginConnection plugin;
@@ -53,12 +54,30 @@ public final class InventoryCollection {
     init(options);
     List<Struct> subTasks = subTasks(options);
     Log.info("inventory task " + task.jobTaskId() + ": " + subTasks.size() + " sub-task(s)");
-    for (Struct taskOptions : subTasks) {
-      collect(options, taskOptions);
+    PluginCallException broken = null;
+    try {
+      for (Struct taskOptions : subTasks) {
+        collect(options, taskOptions);
+      }
+    } catch (PluginCallException e) {
+      broken = e;
     }
-    if (result.failureCount() == 0) {
-      ResourceSink.Cleanup cleanup = sink.finishSuccessful();
-      result.addCleanup(cleanup.deleted(), cleanup.disconnected());
+    // The counts come from the sink, also when a stream broke: what was stored stays stored and counted.
+    ResourceSink.Counts counts;
+    try {
+      counts = sink.finish(broken == null && result.failureCount() == 0);
+    } catch (SinkException e) {
+      if (broken == null) {
+        throw e;
+      }
+      result.addTaskFailure(new ErrorInfo(e.errorCode(), e.getMessage(), null));
+      throw broken;
+    }
+    result.addStored(counts.created(), counts.updated());
+    result.addCleanup(counts.deleted(), counts.disconnected());
+    counts.failures().forEach(result::addFailure);
+    if (broken != null) {
+      throw broken;
     }
   }
 
@@ -94,7 +113,7 @@ public final class InventoryCollection {
     return List.of(explicit);
   }
 
-  private void collect(Struct options, Struct taskOptions) throws PluginCallException {
+  private void collect(Struct options, Struct taskOptions) throws PluginCallException, SinkException {
     CollectRequest.Builder request = CollectRequest.newBuilder()
         .setOptions(options).setSecretData(secretData).setFilter(Struct.getDefaultInstance());
     // SpaceONE sends task_options only when it has some.
@@ -108,27 +127,21 @@ public final class InventoryCollection {
     }
   }
 
-  private void record(ResourceInfo info) {
+  private void record(ResourceInfo info) throws SinkException {
     ResourceClassifier.Outcome outcome = classifier.classify(info);
     if (outcome instanceof ResourceClassifier.Failure failure) {
       result.addFailure(failure.error());
       return;
     }
     boolean counted = ((ResourceClassifier.Store) outcome).counted();
-    ResourceSink.Upsert upsert;
     try {
-      upsert = sink.accept(new CollectedRecord(info.getResourceType(), counted, info));
+      sink.accept(new CollectedRecord(info.getResourceType(), counted, info));
     } catch (SinkException e) {
-      // One record the sink refused (e.g. too many matches): a failure of that record, as in SpaceONE.
-      result.addFailure(new ErrorInfo(e.errorCode(), e.getMessage(), null));
-      return;
-    }
-    if (counted) {
-      if (upsert == ResourceSink.Upsert.CREATED) {
-        result.addCreated();
-      } else {
-        result.addUpdated();
+      if (!e.recordOnly()) {
+        throw e;
       }
+      // One record the sink refused: a failure of that record, as in SpaceONE.
+      result.addFailure(new ErrorInfo(e.errorCode(), e.getMessage(), null));
     }
   }
 }

@@ -35,9 +35,11 @@ public final class TaskResult {
     total++;
   }
 
-  public synchronized void addUpdated() {
-    updated++;
-    total++;
+  /** What the sink counted at the end of an inventory task: resources first seen by this Job, and seen before. */
+  public synchronized void addStored(long createdCount, long updatedCount) {
+    created += createdCount;
+    updated += updatedCount;
+    total += createdCount + updatedCount;
   }
 
   /** A failed record: failure_count and total_count grow, and the error is kept. */

@@ -1,5 +1,6 @@
 package dev.spaceone.runner.sink;
 
+import dev.spaceone.runner.Task;
 import dev.spaceone.runner.result.ErrorCodes;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,14 +14,13 @@ public final class Sinks {
    * @param sinkDir the sink Secret's files (SPACEONE_SINK_DIR), for postgres
    * @param stdout where the log sink prints
    */
-  public static ResourceSink open(String type, Path sinkDir, PrintStream stdout) throws SinkException {
-    return switch (type) {
+  public static ResourceSink open(Task task, Path sinkDir, PrintStream stdout) throws SinkException {
+    return switch (task.sink()) {
       case "none" -> StatelessSink.none();
       case "log" -> StatelessSink.log(stdout);
-      case "postgres" -> throw new SinkException(ErrorCodes.SINK,
-          "sink postgres is not available in this runner build (the resource store is not part of it yet)", null);
+      case "postgres" -> PostgresSink.open(task, sinkDir);
       default -> throw new SinkException(ErrorCodes.INVALID_TASK,
-          "task.json sink must be none, log or postgres, not '" + type + "'", null);
+          "task.json sink must be none, log or postgres, not '" + task.sink() + "'", null);
     };
   }
 }

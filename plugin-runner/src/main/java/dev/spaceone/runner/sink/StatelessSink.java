@@ -3,6 +3,7 @@ package dev.spaceone.runner.sink;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * The sinks without memory: {@code none} drops records, {@code log} prints each as one JSON line on stdout. Neither
@@ -13,6 +14,7 @@ public final class StatelessSink implements ResourceSink {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
   private final PrintStream out;
+  private long counted;
 
   private StatelessSink(PrintStream out) {
     this.out = out;
@@ -28,20 +30,22 @@ public final class StatelessSink implements ResourceSink {
   }
 
   @Override
-  public Upsert accept(CollectedRecord record) throws SinkException {
+  public void accept(CollectedRecord record) throws SinkException {
     if (out != null) {
       try {
         out.println(PRINTER.print(record.message()));
       } catch (InvalidProtocolBufferException e) {
-        throw new SinkException("ERROR_SINK_LOG", "cannot print " + record.resourceType() + " as JSON", e);
+        throw new SinkException("ERROR_SINK_LOG", "cannot print " + record.resourceType() + " as JSON", e, true);
       }
     }
-    return Upsert.CREATED;
+    if (record.counted()) {
+      counted++;
+    }
   }
 
   @Override
-  public Cleanup finishSuccessful() {
-    return Cleanup.NONE;
+  public Counts finish(boolean collectionSucceeded) {
+    return new Counts(counted, 0, 0, 0, List.of());
   }
 
   @Override

@@ -16,8 +16,7 @@ class TaskResultTest {
   @Test
   void countsAndErrorsInTodaysShape() throws Exception {
     TaskResult result = new TaskResult();
-    result.addCreated();
-    result.addUpdated();
+    result.addStored(1, 1);
     result.addFailure(new ErrorInfo("ERROR_PLUGIN", "boom"));
     result.addTaskFailure(new ErrorInfo("ERROR_COLLECTOR_PLUGIN", "stream broke"));
     result.addCleanup(2, 3);

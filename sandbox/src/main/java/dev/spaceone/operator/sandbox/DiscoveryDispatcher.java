@@ -37,11 +37,26 @@ final class DiscoveryDispatcher extends Dispatcher {
   private final Dispatcher crud;
   private final ObjectNode spaceoneDocument = OpenApiDocuments.spaceone();
   private final ObjectNode coreDocument = OpenApiDocuments.core();
+  /** {@code /api/v1/namespaces/NS/pods/NAME/log}. */
+  private static final java.util.regex.Pattern POD_LOG =
+      java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$");
+  private volatile PodLogSource podLogs;
   private volatile HttpClient queryClient;
   private volatile String queryUrl;
 
   DiscoveryDispatcher(Dispatcher crud) {
     this.crud = crud;
+  }
+
+  /** What a container printed, as a kubelet keeps it: null when unknown. */
+  @FunctionalInterface
+  interface PodLogSource {
+    String log(String namespace, String pod, String container);
+  }
+
+  /** Where {@code pods/log} is read from (the mock has no kubelet behind it). */
+  void serveLogs(PodLogSource source) {
+    this.podLogs = source;
   }
 
   /** Where {@code query.spaceone.dev} requests go, once the query server runs. */
@@ -61,6 +76,15 @@ final class DiscoveryDispatcher extends Dispatcher {
       return forward(request);
     }
     if ("GET".equals(request.getMethod())) {
+      java.util.regex.Matcher log = POD_LOG.matcher(bare);
+      if (log.matches() && podLogs != null) {
+        String container = java.util.Arrays.stream(path.contains("?") ? path.substring(path.indexOf('?') + 1).split("&")
+                : new String[0]).filter(p -> p.startsWith("container=")).map(p -> p.substring("container=".length()))
+            .findFirst().orElse(null);
+        String text = podLogs.log(log.group(1), log.group(2), container);
+        return text == null ? new MockResponse().setResponseCode(404)
+            : new MockResponse().setResponseCode(200).addHeader("Content-Type", "text/plain").setBody(text);
+      }
       // OpenAPI: v3 of this server's kinds (see OpenApiDocuments) and of the query group (the query server's);
       // v2, which kubectl reads to validate query manifests, is the query server's.
       if (bare.equals("/openapi/v2") || bare.equals(OPENAPI_V3 + "/" + QUERY_GV)) {

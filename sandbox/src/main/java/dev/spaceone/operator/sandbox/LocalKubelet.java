@@ -13,14 +13,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +58,7 @@ public final class LocalKubelet implements AutoCloseable {
   /** Exit code of a command that does not exist, as a shell reports it. */
   public static final int COMMAND_NOT_FOUND = 127;
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  static final Duration PORT_POLL = Duration.ofMillis(25);
 
   private final KubernetesClient client;
   private final Path workRoot;
@@ -62,6 +72,8 @@ public final class LocalKubelet implements AutoCloseable {
   });
   private final Set<String> admitted = ConcurrentHashMap.newKeySet();
   private final Map<String, Process> running = new ConcurrentHashMap<>();
+  private final Map<String, Process> sidecars = new ConcurrentHashMap<>();
+  private final Path venv = defaultVenv(System.getenv());
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final SharedIndexInformer<Pod> informer;
   private volatile boolean closed;
@@ -99,9 +111,20 @@ public final class LocalKubelet implements AutoCloseable {
         });
   }
 
-  /** The log file of a pod's process. */
+  /** The log file of a pod's main process. */
   public Path logFile(String podName) {
     return logDir.resolve(podName + ".log");
+  }
+
+  /** What a container of a pod printed, as pods/log serves it: the main container's unless named; null if none. */
+  public String log(String podName, String container) {
+    Path file = container != null && !container.isEmpty() && !logFile(podName + "." + container).equals(logFile(podName))
+        && Files.exists(logFile(podName + "." + container)) ? logFile(podName + "." + container) : logFile(podName);
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private void admit(Pod pod) {
@@ -114,6 +137,7 @@ public final class LocalKubelet implements AutoCloseable {
 
   private void stop(Pod pod) {
     deleted.add(pod.getMetadata().getUid());
+    stopSidecar(pod.getMetadata().getUid());
     Process process = running.get(pod.getMetadata().getUid());
     if (process != null) {
       LOG.info("pod {}/{} is being deleted: stopping its process", pod.getMetadata().getNamespace(),
@@ -125,9 +149,8 @@ public final class LocalKubelet implements AutoCloseable {
   private void run(Pod pod) {
     String name = pod.getMetadata().getName();
     String uid = pod.getMetadata().getUid();
-    Container container = pod.getSpec().getContainers().stream()
-        .filter(c -> TaskPodBuilder.CONTAINER.equals(c.getName())).findFirst()
-        .orElse(pod.getSpec().getContainers().get(0));
+    Container container = pod.getSpec().getContainers().get(0);
+    Optional<Container> sidecar = nativeSidecar(pod);
     editStatus(pod, status -> {
       status.setPhase("Pending");
       status.setConditions(List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("True")
@@ -137,8 +160,12 @@ public final class LocalKubelet implements AutoCloseable {
       String taskJson = pod.getMetadata().getAnnotations() == null ? null
           : pod.getMetadata().getAnnotations().get(TaskPodBuilder.TASK_JSON_ANNOTATION);
       workspace.writeTaskJson(taskJson == null ? "{}" : taskJson);
-      Optional<String> secretName = secretVolume(pod);
-      if (secretName.isPresent()) {
+      for (Map.Entry<String, Path> volume : Map.of("secret", workspace.secretDir(), "sink", workspace.sinkDir())
+          .entrySet()) {
+        Optional<String> secretName = secretVolume(pod, volume.getKey());
+        if (secretName.isEmpty()) {
+          continue;
+        }
         Map<String, byte[]> data = secretData(pod.getMetadata().getNamespace(), secretName.get());
         if (data == null) {
           failWithoutRunning(pod, "FailedMount", "Secret " + secretName.get() + " not found");
@@ -146,9 +173,18 @@ public final class LocalKubelet implements AutoCloseable {
               + pod.getMetadata().getNamespace() + "; apply it with the Job");
           return;
         }
-        workspace.writeSecret(data);
+        workspace.writeSecret(volume.getValue(), data);
       }
-      PodEnvironment.Process spec = PodEnvironment.of(pod, container, workspace, hostPath,
+      String path = podPath(hostPath, venv);
+      Map<String, String> endpoint = Map.of();
+      if (sidecar.isPresent()) {
+        Optional<Integer> port = startSidecar(pod, sidecar.get(), container, workspace, path);
+        if (port.isEmpty()) {
+          return;
+        }
+        endpoint = Map.of("SPACEONE_PLUGIN_ENDPOINT", "127.0.0.1:" + port.get());
+      }
+      PodEnvironment.Process spec = PodEnvironment.of(pod, container, workspace, path,
           (secret, key) -> secretKey(pod.getMetadata().getNamespace(), secret, key));
       spec.warnings().forEach(w -> notes.accept("pod " + name + ": " + w));
       if (spec.command().isEmpty()) {
@@ -160,18 +196,16 @@ public final class LocalKubelet implements AutoCloseable {
       if (which(executable, spec.environment().get("PATH")).isEmpty()) {
         cannotRun(pod, container, "exec: \"" + executable + "\": executable file not found in $PATH (the sandbox "
             + "runs the plugin's command on this machine, not the image " + container.getImage() + ")");
-        notes.accept("task pod " + name + ": the plugin command '" + executable + "' does not exist on this machine."
-            + " The sandbox runs plugin.command as a local process instead of the image " + container.getImage()
-            + "; install '" + executable + "' or use a command that exists here.");
+        notes.accept("task pod " + name + ": the " + container.getName() + " command '" + executable
+            + "' does not exist on this machine. The sandbox runs it as a local process instead of the image "
+            + container.getImage() + "; install '" + executable + "' or use a command that exists here.");
         return;
       }
-      ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(workspace.tmpDir().toFile())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(name).toFile()));
-      builder.environment().clear();
-      builder.environment().putAll(spec.environment());
+      Map<String, String> environment = new LinkedHashMap<>(spec.environment());
+      environment.putAll(endpoint);
       Process process;
       try {
-        process = builder.start();
+        process = start(spec.command(), environment, workspace, logFile(name));
       } catch (IOException e) {
         cannotRun(pod, container, "cannot start \"" + executable + "\": " + e.getMessage());
         notes.accept("task pod " + name + ": cannot start '" + executable + "': " + e.getMessage());
@@ -197,6 +231,7 @@ public final class LocalKubelet implements AutoCloseable {
       Long deadline = pod.getSpec().getActiveDeadlineSeconds();
       boolean exited = deadline == null ? waitFor(process, null) : waitFor(process, Duration.ofSeconds(deadline));
       running.remove(uid);
+      stopSidecar(uid);
       if (!exited) {
         ProcessTrees.kill(process.toHandle(), KILL_GRACE);
         LOG.info("pod {}: killed at its activeDeadlineSeconds ({}s)", name, deadline);
@@ -226,6 +261,147 @@ public final class LocalKubelet implements AutoCloseable {
       if (left != null) {
         ProcessTrees.kill(left.toHandle(), KILL_GRACE);
       }
+      stopSidecar(uid);
+    }
+  }
+
+  /**
+   * Starts a grpc pod's plugin sidecar and waits until its port accepts connections, as the kubelet's startup
+   * probe does. Pods share this machine's network, so each sidecar gets a free port of its own through
+   * SPACEONE_PORT (what SpaceONE's plugin images listen on) instead of the pod's port; the runner is told it.
+   * Empty when the plugin did not serve: the pod has then failed with the reason.
+   */
+  private Optional<Integer> startSidecar(Pod pod, Container sidecar, Container main, TaskWorkspace workspace,
+      String path) throws IOException, InterruptedException {
+    String name = pod.getMetadata().getName();
+    PodEnvironment.Process spec = PodEnvironment.of(pod, sidecar, workspace, path,
+        (secret, key) -> secretKey(pod.getMetadata().getNamespace(), secret, key));
+    spec.warnings().forEach(w -> notes.accept("pod " + name + ": " + w));
+    if (spec.command().isEmpty()) {
+      cannotRun(pod, main, "the plugin has no command: the sandbox cannot run the image's entrypoint; set "
+          + "plugin.command (and args) to what the image runs (e.g. spaceone-example-plugin inventory)");
+      return Optional.empty();
+    }
+    String executable = spec.command().get(0);
+    if (which(executable, spec.environment().get("PATH")).isEmpty()) {
+      cannotRun(pod, main, "exec: \"" + executable + "\": the plugin's command is not found in $PATH (the sandbox"
+          + " runs it on this machine, not the image " + sidecar.getImage() + ")");
+      notes.accept("task pod " + name + ": the plugin command '" + executable + "' does not exist on this machine"
+          + " (for the example plugins: examples/plugin/python/setup-venv.sh creates the venv the sandbox uses)");
+      return Optional.empty();
+    }
+    int port = freePort();
+    Map<String, String> environment = new LinkedHashMap<>(spec.environment());
+    environment.put("SPACEONE_PORT", String.valueOf(port));
+    Process plugin = start(spec.command(), environment, workspace, logFile(name + "." + sidecar.getName()));
+    sidecars.put(pod.getMetadata().getUid(), plugin);
+    LOG.info("pod {}: started its plugin {} on port {} (pid {})", name, executable, port, plugin.pid());
+    long probeSeconds = startupSeconds(sidecar);
+    Long deadline = pod.getSpec().getActiveDeadlineSeconds();
+    Instant giveUp = Instant.now().plusSeconds(deadline == null ? probeSeconds : Math.min(deadline, probeSeconds));
+    while (!accepts(port)) {
+      if (!plugin.isAlive()) {
+        cannotRun(pod, main, "the plugin exited with code " + plugin.exitValue() + " before it served on its port"
+            + " (see " + logFile(name + "." + sidecar.getName()) + ")");
+        return Optional.empty();
+      }
+      if (closed || deleted.contains(pod.getMetadata().getUid()) || Instant.now().isAfter(giveUp)) {
+        if (!closed && !deleted.contains(pod.getMetadata().getUid())) {
+          cannotRun(pod, main, "the plugin did not serve on its port within " + Duration.between(Instant.now(),
+              giveUp).abs().getSeconds() + "s");
+        }
+        return Optional.empty();
+      }
+      Thread.sleep(PORT_POLL.toMillis());
+    }
+    return Optional.of(port);
+  }
+
+  /** Starts a container's process; its stdout and stderr go line by line into {@code log}, as a runtime keeps them. */
+  private Process start(List<String> command, Map<String, String> environment, TaskWorkspace workspace, Path log)
+      throws IOException {
+    // Found on the pod's PATH (ProcessBuilder would search the sandbox's own).
+    List<String> resolved = new ArrayList<>(command);
+    which(command.get(0), environment.get("PATH")).ifPresent(p -> resolved.set(0, p.toString()));
+    ProcessBuilder builder = new ProcessBuilder(resolved).directory(workspace.tmpDir().toFile());
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    Object lock = new Object();
+    for (InputStream stream : List.of(process.getInputStream(), process.getErrorStream())) {
+      executor.execute(() -> copyLines(stream, log, lock));
+    }
+    return process;
+  }
+
+  private static void copyLines(InputStream stream, Path log, Object lock) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        synchronized (lock) {
+          Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        }
+      }
+    } catch (IOException e) {
+      // The process ended or the log folder went away with the sandbox.
+    }
+  }
+
+  private void stopSidecar(String uid) {
+    Process sidecar = sidecars.remove(uid);
+    if (sidecar != null) {
+      ProcessTrees.kill(sidecar.toHandle(), KILL_GRACE);
+    }
+  }
+
+  /** How long the startup probe lets a container take to serve: period x failure threshold (Kubernetes' defaults). */
+  static long startupSeconds(Container container) {
+    var probe = container.getStartupProbe();
+    if (probe == null) {
+      return 300;
+    }
+    int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+    int failures = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+    return (long) period * failures;
+  }
+
+  /** The pod's native sidecar: an init container with restartPolicy Always (the grpc plugin). */
+  static Optional<Container> nativeSidecar(Pod pod) {
+    return pod.getSpec().getInitContainers() == null ? Optional.empty()
+        : pod.getSpec().getInitContainers().stream().filter(c -> "Always".equals(c.getRestartPolicy())).findFirst();
+  }
+
+  /** PATH of the pod processes: the example plugins' venv first when it exists, then the sandbox's own. */
+  static String podPath(String hostPath, Path venv) {
+    String base = hostPath == null ? "/usr/local/bin:/usr/bin:/bin" : hostPath;
+    Path bin = venv == null ? null : venv.resolve("bin");
+    return bin != null && Files.isDirectory(bin) ? bin + File.pathSeparator + base : base;
+  }
+
+  /** The venv of the example plugins: SPACEONE_PY_VENV, else ~/.cache/spaceone-job-operator/venv. */
+  static Path defaultVenv(Map<String, String> env) {
+    String configured = env.get("SPACEONE_PY_VENV");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(home, ".cache", "spaceone-job-operator", "venv");
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 
@@ -274,12 +450,13 @@ public final class LocalKubelet implements AutoCloseable {
     });
   }
 
-  private static Optional<String> secretVolume(Pod pod) {
+  /** The Secret of the pod's volume {@code name} ("secret": the task's; "sink": the sink's). */
+  private static Optional<String> secretVolume(Pod pod, String name) {
     if (pod.getSpec().getVolumes() == null) {
       return Optional.empty();
     }
-    return pod.getSpec().getVolumes().stream().map(Volume::getSecret).filter(s -> s != null)
-        .map(s -> s.getSecretName()).findFirst();
+    return pod.getSpec().getVolumes().stream().filter(v -> name.equals(v.getName())).map(Volume::getSecret)
+        .filter(s -> s != null).map(s -> s.getSecretName()).findFirst();
   }
 
   /** The Secret's data, decoded, or null when it does not exist. Read as a kubelet does; never logged. */
@@ -366,6 +543,8 @@ public final class LocalKubelet implements AutoCloseable {
     informer.close();
     running.values().forEach(p -> ProcessTrees.kill(p.toHandle(), KILL_GRACE));
     running.clear();
+    sidecars.values().forEach(p -> ProcessTrees.kill(p.toHandle(), KILL_GRACE));
+    sidecars.clear();
     executor.shutdownNow();
   }
 }

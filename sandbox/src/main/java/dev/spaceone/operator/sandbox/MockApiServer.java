@@ -78,6 +78,11 @@ public final class MockApiServer implements SandboxCluster {
   }
 
   @Override
+  public void serveLogs(DiscoveryDispatcher.PodLogSource source) {
+    dispatcher.serveLogs(source);
+  }
+
+  @Override
   public String description() {
     return "Kubernetes API " + url + " (fabric8 mock)";
   }

@@ -34,6 +34,7 @@ public final class PodEnvironment {
     Map<String, String> paths = Map.of(
         TaskPodBuilder.TASK_FILE, workspace.taskFile().toString(),
         TaskPodBuilder.SECRET_DIR, workspace.secretDir().toString(),
+        TaskPodBuilder.SINK_DIR, workspace.sinkDir().toString(),
         TaskPodBuilder.RESULT_FILE, workspace.resultFile().toString());
     Map<String, String> env = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();

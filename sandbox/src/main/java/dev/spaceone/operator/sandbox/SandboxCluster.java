@@ -15,6 +15,10 @@ interface SandboxCluster extends AutoCloseable {
   /** Whether the API has a garbage collector for ownerReferences (the mock has none). */
   boolean collectsGarbage();
 
+  /** Serves pods/log from the local kubelet where the API has no kubelet of its own to ask. */
+  default void serveLogs(DiscoveryDispatcher.PodLogSource source) {
+  }
+
   /** Makes a namespace usable for pods (a real API needs its default ServiceAccount first). */
   default void awaitNamespace(KubernetesClient client, String namespace) {
   }

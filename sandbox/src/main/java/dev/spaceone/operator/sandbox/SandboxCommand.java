@@ -185,11 +185,13 @@ public final class SandboxCommand {
     client = api.client("spaceone-sandbox");
     kubelet = new LocalKubelet(api.client("sandbox-kubelet"), workDir.resolve("run"), podLogs, notes::add);
     running.add(kubelet);
+    LocalKubelet pods = kubelet;
+    api.serveLogs((namespace, pod, container) -> pods.log(pod, container));
     if (!api.collectsGarbage()) {
       running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
     }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
-        OperatorSettings.forTests());
+        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())));
     running.add(operator);
     try {
       queryApi = api.startQueryApi(workDir, operator.records());
@@ -199,6 +201,28 @@ public final class SandboxCommand {
       return USAGE;
     }
     out.println("sandbox: " + api.description() + ", query API " + queryApi.url() + ", operator started");
+    List<SandboxPostgres.SinkSecret> sinkSecrets = SandboxPostgres.missingSinkSecrets(loaded.manifests(),
+        options.namespace());
+    if (!sinkSecrets.isEmpty()) {
+      try {
+        SandboxPostgres postgres = SandboxPostgres.start(options.postgres(), SandboxPostgres.DEFAULT_DATA);
+        running.add(postgres);
+        for (SandboxPostgres.SinkSecret s : sinkSecrets) {
+          if (client.namespaces().withName(s.namespace()).get() == null) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(s.namespace()).endMetadata().build()).create();
+          }
+          api.awaitNamespace(client, s.namespace());
+        }
+        postgres.createSecrets(client, sinkSecrets);
+        out.println("sandbox: sink: postgres -> " + postgres.description() + "; Secret(s) "
+            + String.join(", ", sinkSecrets.stream().map(s -> s.namespace() + "/" + s.name()).toList()));
+      } catch (IOException | RuntimeException e) {
+        err.println("sandbox: the PostgreSQL for sink: postgres did not start: " + e.getMessage()
+            + " (another sandbox using it? give --postgres URL)");
+        return USAGE;
+      }
+    }
     out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; pods/: plugin output; kept when a Job"
         + " fails or with --keep-running)");
 

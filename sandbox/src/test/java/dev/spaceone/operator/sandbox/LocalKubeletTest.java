@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.task.PluginRunner;
 import dev.spaceone.operator.task.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -86,7 +87,7 @@ class LocalKubeletTest {
   }
 
   static Pod create(JobTask task) {
-    Pod pod = TaskPodBuilder.build(task, 1);
+    Pod pod = TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT);
     return client.pods().inNamespace(NS).resource(pod).create();
   }
 
@@ -206,7 +207,7 @@ class LocalKubeletTest {
   @Test
   void theEnvironmentIsThePodsWithLocalPathsAndNothingOfTheHost(@TempDir Path dir) throws Exception {
     JobTask task = task("env-0", "echo $(MESSAGE) $(UNDEFINED) $$(GREETING)", 60L);
-    Pod pod = TaskPodBuilder.build(task, 1);
+    Pod pod = TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT);
     try (TaskWorkspace ws = TaskWorkspace.create(dir, "env-0-1")) {
       PodEnvironment.Process p = PodEnvironment.of(pod, pod.getSpec().getContainers().get(0), ws, "/usr/bin:/bin",
           (secret, key) -> null);

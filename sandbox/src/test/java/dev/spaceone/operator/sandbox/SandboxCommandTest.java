@@ -43,6 +43,11 @@ class SandboxCommandTest {
 
   static Run sandbox(Path tmp, java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    return sandbox(tmp, env, java.time.Duration.ofSeconds(240), args);
+  }
+
+  static Run sandbox(Path tmp, java.util.Map<String, String> env, java.time.Duration timeout, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
         "dev.spaceone.operator.sandbox.SandboxCommand"));
@@ -54,8 +59,9 @@ class SandboxCommandTest {
     builder.environment().putAll(env);
     Process process = builder.start();
     try {
-      if (!process.waitFor(240, TimeUnit.SECONDS)) {
-        throw new AssertionError("the sandbox did not exit within 240s; output so far:\n" + Files.readString(out));
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        throw new AssertionError("the sandbox did not exit within " + timeout + "; output so far:\n"
+            + Files.readString(out));
       }
     } finally {
       ProcessTrees.kill(process.toHandle(), java.time.Duration.ofSeconds(2));
@@ -89,6 +95,44 @@ class SandboxCommandTest {
     // Nothing is left behind after a successful run: not the logs, not the tasks' private folders.
     try (var left = Files.list(tmp)) {
       assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("spaceone-sandbox-")), run.all());
+    }
+  }
+
+  /**
+   * The two SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
+   * sidecars, the runner (from this class path) as main process; the cost Job divided by its plugin.
+   */
+  @Test
+  void theGrpcExamplesEndAsTheirCommentsPromise(@TempDir Path tmp) throws Exception {
+    Path plugin = LocalKubelet.defaultVenv(System.getenv()).resolve("bin/spaceone-example-plugin");
+    String skip = "the example plugins' venv is absent (" + plugin + "): run examples/plugin/python/setup-venv.sh";
+    if (!Files.isExecutable(plugin) && "true".equals(System.getenv("SPACEONE_PY_VENV_REQUIRED"))) {
+      throw new AssertionError("SPACEONE_PY_VENV_REQUIRED is set but " + skip);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(plugin), skip);
+    String runner = Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:TieredStopAtLevel=1 -cp "
+        + System.getProperty("java.class.path") + " dev.spaceone.runner.Main";
+
+    long started = System.nanoTime();
+    Run run = sandbox(tmp, java.util.Map.of("RUNNER_COMMAND", runner), java.time.Duration.ofMinutes(10),
+        "examples/spaceone-grpc-inventory/", "examples/spaceone-grpc-cost/");
+    System.out.printf("SandboxCommandTest: both grpc examples in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+
+    assertEquals(0, run.exitCode(), run.all());
+    for (String example : List.of("spaceone-grpc-inventory", "spaceone-grpc-cost")) {
+      Matcher expected = EXPECTED.matcher(Files.readString(REPO.resolve("examples/" + example + "/job.yaml")));
+      assertTrue(expected.find(), example + " states what to expect");
+      assertTrue(run.lines().contains("SANDBOX " + example + " " + expected.group(1) + " tasks=" + expected.group(2)
+          + "/" + expected.group(3) + " created=" + expected.group(4) + " updated=" + expected.group(5)
+          + " failures=0"), run.all());
+    }
+    assertTrue(run.lines().contains("SANDBOX spaceone-grpc-inventory SUCCESS tasks=2/2 created=12 updated=0 failures=0"),
+        run.all());
+    // Divided by the plugin into more than one task.
+    assertTrue(run.lines().contains("SANDBOX spaceone-grpc-cost SUCCESS tasks=3/3 created=12 updated=0 failures=0"),
+        run.all());
+    for (String secret : List.of("not-a-real-key-a", "not-a-real-key-b", "not-a-real-key")) {
+      assertFalse(run.all().contains(secret), "secret data in the output");
     }
   }
 

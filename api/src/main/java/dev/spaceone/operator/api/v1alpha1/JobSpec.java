@@ -1,5 +1,6 @@
 package dev.spaceone.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,8 +14,16 @@ import java.util.List;
 
 /** What a Job runs and how it is divided into tasks. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "(has(self.tasks) && size(self.tasks) > 0) || has(self.secretSelector)",
-    message = "spec must set tasks or secretSelector", fieldPath = ".tasks")
+@ValidationRule(value = "(has(self.tasks) && size(self.tasks) > 0) || has(self.secretSelector)"
+    + " || (" + JobSpec.PLUGIN_DIVIDED + ")",
+    message = "spec must set tasks or secretSelector (only a cost-analysis Job with a grpc plugin may leave both out:"
+        + " its plugin divides it)", fieldPath = ".tasks")
+@ValidationRule(value = "!has(self.sink) || self.sink.type == 'none' || (has(self.plugin.protocol) && "
+    + "self.plugin.protocol == 'grpc')",
+    message = "sink needs plugin.protocol grpc: a file plugin keeps its own results", fieldPath = ".sink")
+@ValidationRule(value = "!has(self.plan) || ((" + JobSpec.PLUGIN_DIVIDED + ") && !(has(self.tasks) && size(self.tasks) > 0))",
+    message = "plan is only for a cost-analysis Job with a grpc plugin and no tasks (the plugin divides it)",
+    fieldPath = ".plan")
 @ValidationRule(value = "!has(self.resourceGroup) || self.resourceGroup != 'WORKSPACE' || has(self.workspaceId)",
     message = "workspaceId is required when resourceGroup is WORKSPACE", fieldPath = ".workspaceId")
 // Transition rules on the spec, not on the fields: a field-level rule does not run when the field is removed.
@@ -28,6 +37,9 @@ import java.util.List;
 public class JobSpec extends IdentityFields {
   public static final int DEFAULT_PARALLELISM = 10;
   public static final int MAX_TASKS = 10_000;
+  /** CEL: a Job its plugin may divide (the rules above add "and no explicit tasks"). */
+  static final String PLUGIN_DIVIDED = "has(self.service) && self.service == 'cost-analysis'"
+      + " && has(self.plugin.protocol) && self.plugin.protocol == 'grpc'";
 
   @JsonPropertyDescription("SpaceONE service whose rules apply: inventory, cost-analysis or power-scheduler.")
   @Default("inventory")
@@ -39,7 +51,8 @@ public class JobSpec extends IdentityFields {
   @ValidationRule(value = "self == oldSelf", message = "plugin is immutable")
   private PluginSpec plugin;
 
-  @JsonPropertyDescription("Explicit tasks, one JobTask each. Set this, secretSelector, or both.")
+  @JsonPropertyDescription("Explicit tasks, one JobTask each. Set this, secretSelector, or both. A cost-analysis "
+      + "Job with a grpc plugin and no tasks is divided by the plugin (Job.get_tasks in a planning pod).")
   @Size(max = MAX_TASKS)
   private List<TaskTemplate> tasks;
 
@@ -47,6 +60,15 @@ public class JobSpec extends IdentityFields {
       + "Secret labels spaceone.dev/provider, spaceone.dev/service-account-id and spaceone.dev/project-id "
       + "fill the task's provider, serviceAccountId and projectId.")
   private LabelSelector secretSelector;
+
+  @JsonPropertyDescription("Where a grpc plugin's collected resources go; copied to every task. Default none.")
+  @ValidationRule(value = "self == oldSelf", message = "sink is immutable")
+  private SinkSpec sink;
+
+  @JsonPropertyDescription("Inputs of the plugin's Job.get_tasks when the plugin divides the Job "
+      + "(cost-analysis, grpc, no tasks).")
+  @ValidationRule(value = "self == oldSelf", message = "plan is immutable")
+  private PlanInputs plan;
 
   @JsonPropertyDescription("Most tasks running at once.")
   @Default("10")
@@ -108,6 +130,29 @@ public class JobSpec extends IdentityFields {
 
   public void setSecretSelector(LabelSelector secretSelector) {
     this.secretSelector = secretSelector;
+  }
+
+  public SinkSpec getSink() {
+    return sink;
+  }
+
+  public void setSink(SinkSpec sink) {
+    this.sink = sink;
+  }
+
+  public PlanInputs getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanInputs plan) {
+    this.plan = plan;
+  }
+
+  /** Whether the plugin divides this Job: cost-analysis, grpc, no explicit tasks. */
+  @JsonIgnore
+  public boolean isPluginDivided() {
+    return service == Service.COST_ANALYSIS && plugin != null && plugin.isGrpc()
+        && (tasks == null || tasks.isEmpty());
   }
 
   public Integer getParallelism() {

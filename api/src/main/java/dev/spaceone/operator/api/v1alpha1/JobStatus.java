@@ -48,6 +48,9 @@ public class JobStatus extends ResultCounts {
   @Size(max = 100)
   private List<SyncedAccount> syncedAccounts;
 
+  @JsonPropertyDescription("The plan the plugin divided this Job by (cost-analysis, grpc, no tasks).")
+  private PlanStatus plan;
+
   @JsonPropertyDescription("The spec generation this status describes.")
   private Long observedGeneration;
 
@@ -157,6 +160,14 @@ public class JobStatus extends ResultCounts {
 
   public void setSyncedAccounts(List<SyncedAccount> syncedAccounts) {
     this.syncedAccounts = syncedAccounts;
+  }
+
+  public PlanStatus getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanStatus plan) {
+    this.plan = plan;
   }
 
   public Long getObservedGeneration() {

@@ -49,6 +49,9 @@ public class JobTaskSpec extends IdentityFields {
   @JsonPropertyDescription("Month range to sync again (cost-analysis).")
   private Changed changed;
 
+  @JsonPropertyDescription("Where a grpc plugin's collected resources go, as the Job had it.")
+  private SinkSpec sink;
+
   @JsonPropertyDescription("Seconds one attempt may run; the pod's activeDeadlineSeconds.")
   @Min(1)
   private Long timeoutSeconds;
@@ -127,6 +130,14 @@ public class JobTaskSpec extends IdentityFields {
 
   public void setChanged(Changed changed) {
     this.changed = changed;
+  }
+
+  public SinkSpec getSink() {
+    return sink;
+  }
+
+  public void setSink(SinkSpec sink) {
+    this.sink = sink;
   }
 
   public Long getTimeoutSeconds() {

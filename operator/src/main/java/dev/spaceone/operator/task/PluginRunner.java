@@ -1,0 +1,34 @@
+package dev.spaceone.operator.task;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our plugin runner, the main container of a grpc task pod: the image it ships in and the command that
+ * starts it (operator settings RUNNER_IMAGE and RUNNER_COMMAND; the chart sets both).
+ */
+public record PluginRunner(String image, List<String> command) {
+  public static final String DEFAULT_IMAGE = "spaceone-job-operator:latest";
+  public static final String DEFAULT_COMMAND = "java -jar /opt/spaceone/plugin-runner.jar";
+  public static final PluginRunner DEFAULT = new PluginRunner(DEFAULT_IMAGE, split(DEFAULT_COMMAND));
+
+  public PluginRunner {
+    command = List.copyOf(command);
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("RUNNER_COMMAND is empty");
+    }
+  }
+
+  /** From RUNNER_IMAGE and RUNNER_COMMAND (split on spaces), each defaulted when unset or blank. */
+  public static PluginRunner fromEnvironment(Map<String, String> env) {
+    String image = env.getOrDefault("RUNNER_IMAGE", "").trim();
+    String command = env.getOrDefault("RUNNER_COMMAND", "").trim();
+    return new PluginRunner(image.isEmpty() ? DEFAULT_IMAGE : image,
+        split(command.isEmpty() ? DEFAULT_COMMAND : command));
+  }
+
+  static List<String> split(String command) {
+    return Arrays.stream(command.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,228 @@
+package dev.spaceone.operator.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.api.v1alpha1.JobState;
+import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.plugin.ErrorCodes;
+import dev.spaceone.operator.api.Labels;
+import dev.spaceone.operator.task.PluginPortPolicy;
+import dev.spaceone.operator.task.TaskPodBuilder;
+import dev.spaceone.testkit.MockCluster;
+import dev.spaceone.operator.testing.OperatorHarness;
+import dev.spaceone.operator.testing.PlanFixture;
+import dev.spaceone.operator.testing.PlanFixture.Task;
+import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cost-analysis Job with a grpc plugin and no tasks is divided by the plugin: a planning pod, its plan read
+ * from the pod's log, one JobTask per planned task; restarts create nothing twice; 10,000 tasks work.
+ */
+class PluginDividedJobTest {
+  /** What each Job's planning pod prints and how it ends, by Job name. */
+  private final Map<String, PluginRun> planning = new ConcurrentHashMap<>();
+  private OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    harness = new OperatorHarness(pod -> Labels.PLANNING.equals(pod.getMetadata().getLabels().get(Labels.ROLE))
+        ? planning.get(pod.getMetadata().getLabels().get(Labels.JOB))
+        : OperatorHarness.scripted(pod));
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  static String job(String name, String extra) {
+    return """
+        apiVersion: spaceone.dev/v1alpha1
+        kind: Job
+        metadata:
+          name: %s
+        spec:
+          service: cost-analysis
+          dataSourceId: ds-1
+          domainId: domain-1
+          plugin:
+            image: cloudforet/plugin-cost:2.0
+            protocol: grpc
+        %s""".formatted(name, extra.indent(2));
+  }
+
+  static PluginRun plans(PlanFixture plan, Duration runTime) {
+    return new PluginRun(runTime, 0, plan.result()).withLog(plan.log());
+  }
+
+  @Test
+  void oneTaskPerPlannedTaskWithItsOptionsAndChanged() {
+    harness.client.secrets().inNamespace(OperatorHarness.NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+        .withName("cost-secret").addToLabels("spaceone.dev/data-source", "ds-1").endMetadata()
+        .addToStringData("key", "value").build()).create();
+    PlanFixture plan = PlanFixture.of(List.of(
+            new Task(Map.of("created", 3, "account", "a1"), Map.of("start", "2024-01", "filter", Map.of("account", "a1"))),
+            new Task(Map.of("created", 4, "account", "a2"), null)),
+        List.of(Map.of("start", "2024-01")), List.of("sa-1", "sa-2"));
+    planning.put("cost", plans(plan, Duration.ofMillis(300)));
+    harness.create(job("cost", """
+        secretSelector:
+          matchLabels:
+            spaceone.dev/data-source: ds-1
+        plan:
+          start: '2024-01'
+        """));
+
+    Job job = harness.awaitJob("cost", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
+    assertEquals(2, job.getStatus().getTotalTasks());
+    assertEquals(7, job.getStatus().getCreatedCount());
+    assertEquals(2, job.getStatus().getPlan().getTasks());
+    assertEquals("cost-plan", job.getStatus().getPlan().getPodName());
+    assertEquals("cost-secret", job.getStatus().getPlan().getSecretName());
+    assertEquals(List.of("2024-01"), job.getStatus().getChanged().stream().map(c -> c.getStart()).toList());
+    assertEquals(List.of("sa-1", "sa-2"), job.getStatus().getSyncedAccounts().stream().map(a -> a.getAccountId())
+        .toList());
+
+    List<JobTask> tasks = harness.tasks("cost");
+    assertEquals(List.of("a1", "a2"), tasks.stream().map(t -> t.getSpec().getOptions().get("account")).toList());
+    assertEquals("2024-01", tasks.get(0).getSpec().getChanged().getStart());
+    assertEquals(Map.of("account", "a1"), tasks.get(0).getSpec().getChanged().getFilter());
+    assertNull(tasks.get(1).getSpec().getChanged());
+    tasks.forEach(t -> assertEquals("cost-secret", t.getSpec().getSecretRef().getName()));
+
+    Pod planningPod = harness.pod("cost-plan");
+    assertNotNull(planningPod, "the planning pod is kept, for its log");
+    harness.awaitThat(() -> harness.pod("cost-plan").getMetadata().getFinalizers().isEmpty());
+    assertEquals(List.of("plan"), planningPod.getSpec().getContainers().get(0).getArgs());
+    assertTrue(harness.eventReasons("Job", "cost").containsAll(List.of("Planning", "Planned", "TasksCreated")),
+        harness.eventReasons("Job", "cost").toString());
+    assertNotNull(harness.client.network().v1().networkPolicies().inNamespace(OperatorHarness.NAMESPACE)
+        .withName(PluginPortPolicy.NAME).get(), "the plugin port policy exists before the first grpc pod");
+  }
+
+  @Test
+  void aPlanOfNoTasksSucceedsAtOnce() {
+    planning.put("empty", plans(PlanFixture.of(List.of(), List.of(), List.of()), Duration.ofMillis(100)));
+    harness.create(job("empty", ""));
+    Job job = harness.awaitJob("empty", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
+    assertEquals(0, job.getStatus().getTotalTasks());
+    assertEquals(0, job.getStatus().getPlan().getTasks());
+    assertEquals(List.of(), harness.tasks("empty"));
+  }
+
+  @Test
+  void aPluginThatCannotPlanFailsTheJobWithItsError() {
+    planning.put("broken", new PluginRun(Duration.ofMillis(100), 1,
+        "{\"failure_count\":1,\"errors\":[{\"error_code\":\"ERROR_PLUGIN_UNREACHABLE\",\"message\":\"no answer on "
+            + "127.0.0.1:50051\"}]}").withLog("runner: the plugin never answered\n"));
+    harness.create(job("broken", ""));
+    Job job = harness.awaitJob("broken", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.FAILURE);
+    assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
+    assertTrue(job.getStatus().getErrorMessage().contains("ERROR_PLUGIN_UNREACHABLE"), job.getStatus().getErrorMessage());
+    assertEquals(List.of(), harness.tasks("broken"));
+    harness.awaitThat(() -> harness.pod("broken-plan").getMetadata().getFinalizers().isEmpty());
+  }
+
+  @Test
+  void aPlanThatDoesNotMatchItsDigestFailsTheJob() {
+    PlanFixture plan = PlanFixture.ofCounts(3, 1, 0);
+    planning.put("cut", new PluginRun(Duration.ofMillis(100), 0, plan.result())
+        .withLog(plan.log().replaceFirst("SPACEONE_PLAN \\{\"kind\":\"task\"[^\n]*\n", "")));
+    harness.create(job("cut", ""));
+    Job job = harness.awaitJob("cut", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.FAILURE);
+    assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
+    assertTrue(job.getStatus().getErrorMessage().contains("not the one the runner reported"),
+        job.getStatus().getErrorMessage());
+    assertEquals(List.of(), harness.tasks("cut"));
+  }
+
+  @Test
+  void moreThanOneSecretIsAnInvalidJob() {
+    for (String name : List.of("s1", "s2")) {
+      harness.client.secrets().inNamespace(OperatorHarness.NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+          .withName(name).addToLabels("spaceone.dev/data-source", "ds-2").endMetadata().build()).create();
+    }
+    harness.create(job("two", "secretSelector:\n  matchLabels:\n    spaceone.dev/data-source: ds-2\n"));
+    Job job = harness.awaitJob("two", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
+    assertTrue(job.getStatus().getErrorMessage().startsWith("spec.secretSelector: matches 2 Secrets"),
+        job.getStatus().getErrorMessage());
+    assertNull(harness.pod("two-plan"));
+  }
+
+  @Test
+  void cancelingWhilePlanningStopsThePlanningPod() {
+    planning.put("stopme", plans(PlanFixture.ofCounts(2, 1, 0), Duration.ofSeconds(60)));
+    harness.create(job("stopme", ""));
+    harness.awaitThat(() -> harness.pod("stopme-plan") != null);
+    harness.client.resources(Job.class).inNamespace(OperatorHarness.NAMESPACE).withName("stopme")
+        .edit(j -> {
+          j.getSpec().setCancel(true);
+          return j;
+        });
+    Job job = harness.awaitJob("stopme", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.CANCELED);
+    assertEquals(ErrorCodes.COLLECT_CANCELED, job.getStatus().getErrorCode());
+    harness.awaitThat(() -> harness.pod("stopme-plan") == null);
+    assertEquals(List.of(), harness.tasks("stopme"));
+  }
+
+  @Test
+  void aRestartDuringPlanningCreatesNothingTwice() {
+    int n = 300;
+    planning.put("restart", plans(PlanFixture.ofCounts(n, 1, 0), Duration.ofSeconds(2)));
+    harness.create(job("restart", "parallelism: 20\n"));
+    // Stopped while the planning pod runs ...
+    harness.awaitThat(() -> harness.pod("restart-plan") != null);
+    harness.stopOperator();
+    harness.startOperator();
+    // ... and again while its tasks are being created.
+    harness.awaitThat(() -> !harness.tasks("restart").isEmpty());
+    harness.stopOperator();
+    harness.startOperator();
+
+    Job job = harness.awaitJob("restart", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS,
+        Duration.ofMinutes(3));
+    assertEquals(n, job.getStatus().getTotalTasks());
+    assertEquals(n, job.getStatus().getCreatedCount(), "every task counted once");
+    assertEquals(Map.of("restart-plan", 1L), harness.cluster.creations(MockCluster.OPERATOR_AGENT, "pods").entrySet()
+        .stream().filter(e -> e.getKey().equals("restart-plan"))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    Map<String, Long> taskCreations = harness.cluster.creations(MockCluster.OPERATOR_AGENT, "jobtasks");
+    assertEquals(n, taskCreations.size());
+    assertTrue(taskCreations.values().stream().allMatch(c -> c == 1), "no task created twice: " + taskCreations);
+  }
+
+  @Test
+  void tenThousandPlannedTasksAreCreated() {
+    int n = 10_000;
+    PlanFixture plan = PlanFixture.ofCounts(n, 1, 60_000);
+    planning.put("big", plans(plan, Duration.ofMillis(100)));
+    long started = System.nanoTime();
+    // One task pod at a time, each running a minute: this test is about the plan, not the fan-out.
+    harness.create(job("big", "parallelism: 1\n"));
+    // The fabric8 mock stores 10,000 objects slowly (a scan of every stored object per request, ~30 creations/s
+    // here): the wait is for the mock, the operator's part is the printed time's small share.
+    Job job = harness.awaitJob("big", j -> j.getStatus() != null && j.getStatus().getPlan() != null,
+        Duration.ofMinutes(12));
+    harness.awaitThat(Duration.ofMinutes(1), () -> harness.tasks("big").size() == n);
+    System.out.printf("PluginDividedJobTest: a plan of %,d tasks (%,d KiB of log) read and its tasks created in "
+        + "%,d ms on the mock%n", n, plan.log().length() / 1024, (System.nanoTime() - started) / 1_000_000);
+    assertEquals(n, job.getStatus().getTotalTasks());
+    assertEquals(n, job.getStatus().getPlan().getTasks());
+    assertTrue(harness.pod("big-plan").getMetadata().getFinalizers().isEmpty()
+        || harness.pod("big-plan").getMetadata().getFinalizers().contains(TaskPodBuilder.PLAN_FINALIZER));
+  }
+}
