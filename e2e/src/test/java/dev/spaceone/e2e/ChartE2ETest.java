@@ -142,14 +142,14 @@ class ChartE2ETest {
   void itRunsTheExamplesToTheirCounts() {
     SpaceOneCluster.apply(cluster.plane, jobsNs, example("inventory/secrets.yaml"), example("inventory/job.yaml"),
         example("cost-analysis/job.yaml"), example("power-scheduler/job.yaml"));
-    Job inventory = awaitFinished(client, jobsNs, OperatorE2ETest.INVENTORY);
+    Job inventory = awaitFinishedJob(OperatorE2ETest.INVENTORY);
     assertEquals("SUCCESS", inventory.getStatus().getStatus().toString(),
         SpaceOneCluster.describe(client, jobsNs, OperatorE2ETest.INVENTORY));
     assertCounts(inventory, 12, 6, 0, 0, 18);
-    Job cost = awaitFinished(client, jobsNs, OperatorE2ETest.COST);
+    Job cost = awaitFinishedJob(OperatorE2ETest.COST);
     assertEquals("SUCCESS", cost.getStatus().getStatus().toString());
     assertCounts(cost, 345, 5, 0, 0, 350);
-    Job power = awaitFinished(client, jobsNs, OperatorE2ETest.POWER);
+    Job power = awaitFinishedJob(OperatorE2ETest.POWER);
     assertEquals("FAILURE", power.getStatus().getStatus().toString());
     assertCounts(power, 0, 0, 1, 12, 13);
     assertNoForbiddenCalls();
@@ -168,7 +168,7 @@ class ChartE2ETest {
           .matches("(?s).*type=Available.*") && String.valueOf(service.getAdditionalProperties().get("status"))
           .contains("status=True");
     });
-    awaitFinished(client, jobsNs, OperatorE2ETest.COST);
+    awaitFinishedJob(OperatorE2ETest.COST);
     String answer = cluster.plane.runKubectl("create", "-n", jobsNs, "-f", example("queries/stat.yaml").toString(),
         "-o", "json").assertSuccess().stdout();
     assertTrue(answer.replaceAll("\\s", "").contains("\"status\":\"SUCCESS\"") && answer.contains("345"),
@@ -199,7 +199,7 @@ class ChartE2ETest {
     assertNotEquals(before.getMetadata().getUid(), after.getMetadata().getUid());
     assertEquals("debug", after.getSpec().getContainers().get(0).getEnv().stream()
         .filter(e -> "LOG_LEVEL".equals(e.getName())).findFirst().orElseThrow().getValue());
-    Job job = awaitFinished(client, jobsNs, "rollout-probe");
+    Job job = awaitFinishedJob("rollout-probe");
     assertEquals("SUCCESS", job.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, jobsNs,
         "rollout-probe"));
     assertEquals("4/4", job.getStatus().getProgress());
@@ -230,7 +230,7 @@ class ChartE2ETest {
           .append(io.fabric8.kubernetes.client.utils.Serialization.asJson(pod.getStatus()));
       try {
         text.append("\nlog:\n").append(client.pods().inNamespace(releaseNs).withName(pod.getMetadata().getName())
-            .tailingLines(60).getLog());
+            .tailingLines(200).getLog());
       } catch (RuntimeException e) {
         text.append("\n(no log: ").append(e.getMessage()).append(')');
       }
@@ -239,6 +239,15 @@ class ChartE2ETest {
         .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(' ')
         .append(e.getReason()).append(": ").append(e.getMessage()));
     return text.toString();
+  }
+
+  /** Waits until the Job finished; on a timeout the failure also carries the operator pods' state and log. */
+  private Job awaitFinishedJob(String job) {
+    try {
+      return awaitFinished(client, jobsNs, job);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\noperator:" + releaseState(cluster), e);
+    }
   }
 
   private List<String> leftOfTheRelease(String selector) {

@@ -130,6 +130,7 @@ class CrdE2ETest {
     record Case(String name, String spec, String field, String message) {
     }
     String plugin = "  plugin:\n    image: busybox:1.36\n";
+    String grpc = "  plugin:\n    image: busybox:1.36\n    protocol: grpc\n";
     List<Case> cases = List.of(
         new Case("neither tasks nor secretSelector", plugin, "spec.tasks", "spec must set tasks or secretSelector"),
         new Case("empty tasks", plugin + "  tasks: []\n", "spec.tasks", "spec must set tasks or secretSelector"),
@@ -137,7 +138,16 @@ class CrdE2ETest {
             "spec.workspaceId", "workspaceId is required when resourceGroup is WORKSPACE"),
         new Case("changed.start after changed.end", plugin
             + "  tasks:\n  - provider: aws\n    changed:\n      start: \"2024-03\"\n      end: \"2024-01\"\n",
-            "spec.tasks[0].changed", "changed.start must not be after changed.end"));
+            "spec.tasks[0].changed", "changed.start must not be after changed.end"),
+        new Case("port with the file protocol", "  plugin:\n    image: busybox:1.36\n    port: 50051\n"
+            + "  tasks:\n  - provider: aws\n", "spec.plugin.port", "port is only used with protocol grpc"),
+        new Case("sink with the file protocol", plugin + "  sink:\n    type: log\n  tasks:\n  - provider: aws\n",
+            "spec.sink", "sink needs plugin.protocol grpc"),
+        new Case("postgres sink without secretRef", grpc + "  sink:\n    type: postgres\n  tasks:\n  - provider: aws\n",
+            "spec.sink.secretRef", "secretRef is required when type is postgres"),
+        new Case("plan on an inventory Job", grpc + "  plan:\n    start: \"2026-01\"\n  tasks:\n  - provider: aws\n",
+            "spec.plan", "plan is only for a cost-analysis Job"),
+        new Case("grpc inventory without tasks", grpc, "spec.tasks", "spec must set tasks or secretSelector"));
     return cases.stream().map(c -> dynamicTest(c.name(), () -> {
       String yaml = "apiVersion: spaceone.dev/v1alpha1\nkind: Job\nmetadata:\n  name: cel-broken\nspec:\n" + c.spec();
       ControlPlane.KubectlResult result = plane.runKubectlWithInput(yaml, "create", "--validate=strict",

@@ -218,13 +218,9 @@ public class JobReconciler implements Reconciler<Job> {
     planStatus.setSecretName(secret);
     JobStatus next = JobStatusAggregator.aggregate(job, tasks, plan.tasks().size(),
         new JobStatusAggregator.Planned(planStatus, plan.changed(), plan.syncedAccounts()), now);
-    next.setUpdatedAt(Timestamps.format(now));
-    Job stored = statusRecorder.record(job, next);
-    if (stored == null) {
+    if (recordNow(job, next, now, context) == null) {
       return UpdateControl.noUpdate();
     }
-    context.eventSourceRetriever().getControllerEventSource()
-        .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, job);
     events.normal(job, "Planned", "The plugin divided the Job into " + plan.tasks().size() + " tasks");
     if (plan.tasks().isEmpty() || tasks.size() + desired.size() >= plan.tasks().size()) {
       release(pod, context);
@@ -431,18 +427,25 @@ public class JobReconciler implements Reconciler<Job> {
         return UpdateControl.<Job>noUpdate().rescheduleAfter(wait);
       }
     }
-    next.setUpdatedAt(Timestamps.format(now));
-    Job stored = statusRecorder.record(job, next);
-    if (stored == null) {
+    if (recordNow(job, next, now, context) == null) {
       return UpdateControl.noUpdate();
     }
-    // The next reconcile sees this status, not a stale cached one, and does not divide the Job again.
-    context.eventSourceRetriever().getControllerEventSource()
-        .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, job);
     if (stateChanged) {
       announce(job, previous, next);
     }
     return ttlOrNothing(job, next, now);
+  }
+
+  /** Writes the status now; null when the write was dropped (a conflict with a newer Job). */
+  private Job recordNow(Job job, JobStatus next, Instant now, Context<Job> context) {
+    next.setUpdatedAt(Timestamps.format(now));
+    Job stored = statusRecorder.record(job, next);
+    if (stored != null) {
+      // The next reconcile sees this status, not a stale cached one, and does not divide the Job again.
+      context.eventSourceRetriever().getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, job);
+    }
+    return stored;
   }
 
   private void announce(Job job, JobStatus previous, JobStatus next) {
