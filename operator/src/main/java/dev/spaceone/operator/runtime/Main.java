@@ -28,8 +28,13 @@ public final class Main {
         configureLogging(settings.logLevel());
         runOperator(settings);
       }
+      case "query-server" -> {
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        configureLogging(settings.logLevel());
+        runQueryServer(settings);
+      }
       default -> {
-        System.err.println("usage: spaceone-job-operator [operator]  (unknown command '" + command
+        System.err.println("usage: spaceone-job-operator [operator | query-server]  (unknown command '" + command
             + "', " + rest.length + " more arguments)");
         System.exit(2);
       }
@@ -52,6 +57,28 @@ public final class Main {
         query.close();
       }
       operator.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+  }
+
+  /**
+   * The query API alone (the chart's {@code queryApi.separateDeployment}): its own informers, no
+   * reconciling, no Lease.
+   */
+  private static void runQueryServer(Settings settings) throws InterruptedException {
+    if (settings.queryServer() == null) {
+      throw new IllegalArgumentException("the query-server command needs QUERY_PORT");
+    }
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator-query").build())
+        .build();
+    StandaloneQueryApi api = StandaloneQueryApi.start(client, settings.operator().watchNamespaces(),
+        settings.queryServer(), settings.operator().managementPort());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      api.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));

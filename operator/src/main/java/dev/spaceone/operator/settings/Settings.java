@@ -1,6 +1,7 @@
 package dev.spaceone.operator.settings;
 
 import dev.spaceone.operator.desired.PluginRunner;
+import dev.spaceone.operator.http.HttpLimits;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.query.QueryLimits;
 import java.net.InetAddress;
@@ -40,18 +41,30 @@ public record Settings(OperatorSettings operator, String logLevel, QueryServerCo
         PluginRunner.fromEnvironment(env));
     String queryPort = read.text("QUERY_PORT", "");
     QueryServerConfig defaults = QueryServerConfig.defaults();
+    HttpLimits d = defaults.limits();
+    long workers = read.number("QUERY_WORKER_THREADS", 0);
+    HttpLimits server = new HttpLimits(
+        Duration.ofSeconds(read.count("QUERY_HANDSHAKE_TIMEOUT_SECONDS", d.handshakeTimeout().toSeconds())),
+        Duration.ofSeconds(read.count("QUERY_IDLE_TIMEOUT_SECONDS", d.idleTimeout().toSeconds())),
+        Duration.ofSeconds(read.count("QUERY_HEADER_TIMEOUT_SECONDS", d.headerTimeout().toSeconds())),
+        Duration.ofSeconds(read.count("QUERY_BODY_TIMEOUT_SECONDS", d.bodyTimeout().toSeconds())),
+        Duration.ofSeconds(read.count("QUERY_WRITE_TIMEOUT_SECONDS", d.writeTimeout().toSeconds())),
+        (int) read.count("QUERY_MAX_CONNECTIONS", d.maxConnections()), d.maxHeaderBytes(),
+        read.count("QUERY_MAX_BODY_BYTES", d.maxBodyBytes()),
+        workers > 0 ? (int) workers : HttpLimits.defaultWorkers(), // 0 = auto
+        (int) read.count("QUERY_MAX_IN_FLIGHT", d.maxInFlight()),
+        (int) read.count("QUERY_MAX_IN_FLIGHT_PER_USER", d.maxInFlightPerUser()), d.retryAfterSeconds());
     // The query limits are defined (names, defaults) by the query engine; read here with the rest.
     QueryLimits limits = QueryLimits.fromEnvironment(env);
     QueryServerConfig query = queryPort.isBlank() ? null : new QueryServerConfig(
         defaults.bindAddress(),
-        (int) read.number("QUERY_PORT", defaults.port()),
+        (int) read.count("QUERY_PORT", defaults.port()),
         Path.of(read.text("QUERY_TLS_DIR", defaults.tlsDir().toString())),
         defaults.authenticationConfigMapNamespace(),
         defaults.authenticationConfigMapName(),
-        Duration.ofSeconds(read.number("QUERY_SAR_CACHE_TTL_SECONDS", defaults.sarCacheTtl().toSeconds())),
-        (int) read.number("QUERY_SAR_CACHE_SIZE", defaults.sarCacheSize()),
-        read.number("QUERY_MAX_BODY_BYTES", defaults.maxBodyBytes()),
-        (int) read.number("QUERY_THREADS", defaults.threads()),
+        Duration.ofSeconds(read.count("QUERY_SAR_CACHE_TTL_SECONDS", defaults.sarCacheTtl().toSeconds())),
+        (int) read.count("QUERY_SAR_CACHE_SIZE", defaults.sarCacheSize()),
+        server,
         limits);
     return new Settings(operator, read.text("LOG_LEVEL", "info"), query);
   }
@@ -101,6 +114,15 @@ public record Settings(OperatorSettings operator, String logLevel, QueryServerCo
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
       }
+    }
+
+    /** A number that must not be negative. */
+    long count(String name, long fallback) {
+      long n = number(name, fallback);
+      if (n < 0) {
+        throw new IllegalArgumentException(name + " must not be negative, not " + n);
+      }
+      return n;
     }
   }
 }

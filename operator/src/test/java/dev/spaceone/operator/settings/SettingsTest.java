@@ -37,7 +37,7 @@ class SettingsTest {
         Map.entry("TASK_RETRY_BACKOFF_SECONDS", "3"), Map.entry("TASK_RETRY_BACKOFF_LIMIT_SECONDS", "30"),
         Map.entry("RECONCILE_THREADS", "7"), Map.entry("MANAGEMENT_PORT", "-1"), Map.entry("HOSTNAME", "op-1"),
         Map.entry("LOG_LEVEL", "debug"), Map.entry("QUERY_PORT", "8443"), Map.entry("QUERY_TLS_DIR", "/tls"),
-        Map.entry("QUERY_THREADS", "3"), Map.entry("QUERY_MAX_BODY_BYTES", "2048"),
+        Map.entry("QUERY_WORKER_THREADS", "3"), Map.entry("QUERY_MAX_BODY_BYTES", "2048"),
         Map.entry("QUERY_SAR_CACHE_TTL_SECONDS", "5"), Map.entry("QUERY_SAR_CACHE_SIZE", "9"),
         Map.entry("QUERY_MAX_CONDITIONS", "4")));
     assertEquals(new OperatorSettings(Set.of("a", "b"), false, "lease", Duration.ofMillis(250),
@@ -45,9 +45,9 @@ class SettingsTest {
     assertEquals("debug", settings.logLevel());
     QueryServerConfig query = settings.queryServer();
     assertEquals(List.of(8443, Path.of("/tls"), 3, 2048L, Duration.ofSeconds(5), 9),
-        List.of(query.port(), query.tlsDir(), query.threads(), query.maxBodyBytes(), query.sarCacheTtl(),
+        List.of(query.port(), query.tlsDir(), query.limits().workerThreads(), query.limits().maxBodyBytes(), query.sarCacheTtl(),
             query.sarCacheSize()));
-    assertEquals(4, query.limits().get(QueryLimits.Limit.CONDITIONS));
+    assertEquals(4, query.queryLimits().get(QueryLimits.Limit.CONDITIONS));
   }
 
   @Test
@@ -66,5 +66,23 @@ class SettingsTest {
     List<String> undocumented = variables.stream()
         .filter(v -> tableRows.stream().noneMatch(row -> row.contains("`" + v + "`"))).toList();
     assertEquals(List.of(), undocumented, "README's tables (Settings, Query limits) miss these");
+  }
+
+  @Test
+  void theQueryServersLimitsFromTheEnvironment() {
+    QueryServerConfig c = Settings.fromEnvironment(Map.of("QUERY_PORT", "9443", "QUERY_WORKER_THREADS", "3",
+        "QUERY_MAX_IN_FLIGHT", "20", "QUERY_MAX_IN_FLIGHT_PER_USER", "2", "QUERY_IDLE_TIMEOUT_SECONDS", "15",
+        "QUERY_DEADLINE_MS", "5000")).queryServer();
+    assertEquals(9443, c.port());
+    assertEquals(3, c.limits().workerThreads());
+    assertEquals(20, c.limits().maxInFlight());
+    assertEquals(2, c.limits().maxInFlightPerUser());
+    assertEquals(Duration.ofSeconds(15), c.limits().idleTimeout());
+    assertEquals(Duration.ofSeconds(5), c.queryLimits().deadline());
+    assertEquals(dev.spaceone.operator.http.HttpLimits.defaultWorkers(),
+        Settings.fromEnvironment(Map.of("QUERY_PORT", "1", "QUERY_WORKER_THREADS", "0")).queryServer().limits().workerThreads());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Settings.fromEnvironment(Map.of("QUERY_MAX_IN_FLIGHT", "lots")));
+    assertTrue(bad.getMessage().contains("QUERY_MAX_IN_FLIGHT"), bad.getMessage());
   }
 }
