@@ -39,6 +39,71 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
+Selector labels of the query API's own pods (queryApi.separateDeployment): another name, so that the
+operator Deployment's selector never matches them.
+*/}}
+{{- define "spaceone-job-operator.querySelectorLabels" -}}
+app.kubernetes.io/name: {{ include "spaceone-job-operator.name" . }}-query
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Whether the query API runs in the operator's pods (true) or in its own Deployment ("").
+*/}}
+{{- define "spaceone-job-operator.queryInOperator" -}}
+{{- if and .Values.queryApi.enabled (not .Values.queryApi.separateDeployment.enabled) }}true{{ end }}
+{{- end }}
+
+{{/*
+Environment of the query server, wherever it runs.
+*/}}
+{{- define "spaceone-job-operator.queryEnv" -}}
+{{- $q := .Values.queryApi -}}
+- name: QUERY_PORT
+  value: {{ $q.port | toString | quote }}
+- name: QUERY_TLS_DIR
+  value: /etc/spaceone/query-tls
+- name: QUERY_MAX_CONDITIONS
+  value: {{ $q.limits.maxConditions | int64 | toString | quote }}
+- name: QUERY_MAX_VALUES_PER_CONDITION
+  value: {{ $q.limits.maxValuesPerCondition | int64 | toString | quote }}
+- name: QUERY_MAX_FIELDS
+  value: {{ $q.limits.maxFields | int64 | toString | quote }}
+- name: QUERY_MAX_GROUP_KEYS
+  value: {{ $q.limits.maxGroupKeys | int64 | toString | quote }}
+- name: QUERY_MAX_ONLY_KEYS
+  value: {{ $q.limits.maxOnlyKeys | int64 | toString | quote }}
+- name: QUERY_MAX_UNWIND_ROWS
+  value: {{ $q.limits.maxUnwindRows | int64 | toString | quote }}
+- name: QUERY_MAX_RESULT_ROWS
+  value: {{ $q.limits.maxResultRows | int64 | toString | quote }}
+- name: QUERY_MAX_RESULT_BYTES
+  value: {{ $q.limits.maxResultBytes | int64 | toString | quote }}
+- name: QUERY_DEADLINE_MS
+  value: {{ $q.limits.deadlineMs | int64 | toString | quote }}
+- name: QUERY_MAX_MEMORY_BYTES
+  value: {{ $q.limits.maxMemoryBytes | int64 | toString | quote }}
+- name: QUERY_WORKER_THREADS
+  value: {{ $q.server.workerThreads | toString | quote }}
+- name: QUERY_MAX_IN_FLIGHT
+  value: {{ $q.server.maxInFlight | toString | quote }}
+- name: QUERY_MAX_IN_FLIGHT_PER_USER
+  value: {{ $q.server.maxInFlightPerUser | toString | quote }}
+- name: QUERY_MAX_CONNECTIONS
+  value: {{ $q.server.maxConnections | toString | quote }}
+- name: QUERY_HANDSHAKE_TIMEOUT_SECONDS
+  value: {{ $q.server.handshakeTimeoutSeconds | toString | quote }}
+- name: QUERY_IDLE_TIMEOUT_SECONDS
+  value: {{ $q.server.idleTimeoutSeconds | toString | quote }}
+- name: QUERY_HEADER_TIMEOUT_SECONDS
+  value: {{ $q.server.headerTimeoutSeconds | toString | quote }}
+- name: QUERY_BODY_TIMEOUT_SECONDS
+  value: {{ $q.server.bodyTimeoutSeconds | toString | quote }}
+- name: QUERY_WRITE_TIMEOUT_SECONDS
+  value: {{ $q.server.writeTimeoutSeconds | toString | quote }}
+{{- end }}
+
+{{/*
 Labels on every resource of the chart.
 */}}
 {{- define "spaceone-job-operator.labels" -}}

@@ -10,7 +10,7 @@ import java.util.zip.ZipFile;
  * {@code java LeanJarCheck.java <jar>}.
  */
 public final class LeanJarCheck {
-  static final List<String> BANNED = List.of("io/vertx/", "io/netty/", "io/fabric8/mockwebserver/",
+  static final List<String> BANNED = List.of("io/vertx/", "io/fabric8/mockwebserver/",
       "io/fabric8/kubernetes/client/server/mock/", "dev/spaceone/testkit/", "dev/spaceone/operator/sandbox/",
       "com/networknt/");
 

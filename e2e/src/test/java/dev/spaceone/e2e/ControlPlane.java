@@ -135,6 +135,11 @@ public final class ControlPlane implements AutoCloseable {
     return plane.logFile(component);
   }
 
+  /** kube-apiserver's audit log: the writes of users in {@code AUDITED_GROUP}. */
+  public Path auditLogPath() {
+    return plane.auditLogPath();
+  }
+
   public Pki.Issued issueClientCertificate(String user, String... groups) {
     return plane.issueClientCertificate(user, groups);
   }

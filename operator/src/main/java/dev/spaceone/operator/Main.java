@@ -4,12 +4,12 @@ import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.query.QueryServerConfig;
 import dev.spaceone.operator.runtime.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
+import dev.spaceone.operator.runtime.StandaloneQueryApi;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,8 +30,12 @@ public final class Main {
         configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
         runOperator();
       }
+      case "query-server" -> {
+        configureLogging(System.getenv().getOrDefault("LOG_LEVEL", "info"));
+        runQueryServer();
+      }
       default -> {
-        System.err.println("usage: spaceone-job-operator [operator]  (unknown command '" + command
+        System.err.println("usage: spaceone-job-operator [operator | query-server]  (unknown command '" + command
             + "', " + rest.length + " more arguments)");
         System.exit(2);
       }
@@ -47,11 +51,8 @@ public final class Main {
     SpaceOneOperator operator = SpaceOneOperator.start(client, settings);
     // The query API is served when the chart enables it (it then sets QUERY_PORT and mounts the certificate).
     String queryPort = System.getenv("QUERY_PORT");
-    QueryServer query = queryPort == null || queryPort.isBlank() ? null : QueryServer.start(
-        QueryServerConfig.defaults().withPort(Integer.parseInt(queryPort))
-            .withTlsDir(Path.of(System.getenv().getOrDefault("QUERY_TLS_DIR",
-                QueryServerConfig.DEFAULT_TLS_DIR.toString()))),
-        client, operator.records());
+    QueryServer query = queryPort == null || queryPort.isBlank() ? null
+        : QueryServer.start(QueryServerConfig.fromEnvironment(System.getenv()), client, operator.records());
     CountDownLatch stopped = new CountDownLatch(1);
     // Graceful shutdown: SIGTERM stops the controllers (in-flight reconciles finish) before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,6 +60,26 @@ public final class Main {
         query.close();
       }
       operator.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+  }
+
+  /**
+   * The query API alone (the chart's {@code queryApi.separateDeployment}): its own informers, no
+   * reconciling, no Lease.
+   */
+  private static void runQueryServer() throws InterruptedException {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator-query").build())
+        .build();
+    StandaloneQueryApi api = StandaloneQueryApi.start(client, settings.watchNamespaces(),
+        QueryServerConfig.fromEnvironment(System.getenv()), settings.managementPort());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      api.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));

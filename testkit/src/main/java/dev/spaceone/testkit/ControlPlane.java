@@ -62,6 +62,21 @@ public final class ControlPlane implements AutoCloseable {
   public static final String SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24";
   public static final String CLUSTER_NAME = "spaceone-e2e";
   public static final String ADMIN_USER = "spaceone-e2e-admin";
+  /**
+   * Writes of users in this group are audited (level Request, so a Lease's holder shows) to {@link #auditLogPath()};
+   * nothing else is, so the log stays small. Tests that check who wrote what put their clients in it.
+   */
+  public static final String AUDITED_GROUP = "spaceone:audited";
+  private static final String AUDIT_POLICY = """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: [RequestReceived]
+      rules:
+        - level: Request
+          userGroups: ["%s"]
+          verbs: [create, update, patch, delete, deletecollection]
+        - level: None
+      """.formatted(AUDITED_GROUP);
 
   /**
    * Controllers added for real nodes: nodelifecycle lifts the not-ready taint the apiserver puts on a new Node;
@@ -289,6 +304,9 @@ public final class ControlPlane implements AutoCloseable {
         "--proxy-client-key-file=" + frontProxyClient.keyPath(),
         "--enable-aggregator-routing=true",
         "--allow-privileged=true",
+        "--audit-policy-file=" + writeAuditPolicy(),
+        "--audit-log-path=" + auditLogPath(),
+        "--audit-log-mode=blocking",
         "--kubelet-client-certificate=" + kubeletClient.certPath(),
         "--kubelet-client-key=" + kubeletClient.keyPath(),
         "--kubelet-preferred-address-types=InternalIP",
@@ -422,6 +440,17 @@ public final class ControlPlane implements AutoCloseable {
   /** The temp folder holding certificates, kubeconfigs, etcd data and logs. */
   public Path workDir() {
     return workDir;
+  }
+
+  /** kube-apiserver's audit log (JSON lines): the writes of users in {@link #AUDITED_GROUP}. */
+  public Path auditLogPath() {
+    return workDir.resolve("logs").resolve("audit.log");
+  }
+
+  private Path writeAuditPolicy() {
+    Path policy = workDir.resolve("audit-policy.yaml");
+    Pki.writeString(policy, AUDIT_POLICY);
+    return policy;
   }
 
   /** The log file of a child: {@code etcd}, {@code kube-apiserver}, {@code kube-controller-manager} or {@code kube-scheduler}. */

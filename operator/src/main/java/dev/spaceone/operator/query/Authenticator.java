@@ -97,13 +97,22 @@ public final class Authenticator {
       String p = prefix.toLowerCase(Locale.ROOT);
       h.forEach((header, values) -> {
         if (header.startsWith(p) && header.length() > p.length()) {
-          String key = URLDecoder.decode(header.substring(p.length()), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+          String key = unescape(header.substring(p.length())).toLowerCase(Locale.ROOT);
           extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
         }
       });
     }
     extra.replaceAll((k, v) -> List.copyOf(v));
     return Optional.of(user(name, groups, extra));
+  }
+
+  /** As kube-apiserver: a key that is not valid percent-encoding is kept as sent. */
+  private static String unescape(String key) {
+    try {
+      return URLDecoder.decode(key, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return key;
+    }
   }
 
   private static UserInfo user(String name, List<String> groups, Map<String, List<String>> extra) {

@@ -11,6 +11,7 @@ import dev.spaceone.query.QueryLimits;
 import dev.spaceone.query.SearchResult;
 import dev.spaceone.query.StatResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,11 @@ final class QueryExecutor {
   /** A budget for one query, its deadline starting now; the server cancels it when the client goes away. */
   QueryBudget budget() {
     return QueryBudget.start(limits);
+  }
+
+  /** As {@link #budget()}, with the deadline shortened to {@code deadline} if that is shorter. */
+  QueryBudget budget(Duration deadline) {
+    return QueryBudget.start(limits, deadline);
   }
 
   /**

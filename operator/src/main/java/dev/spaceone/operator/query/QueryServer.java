@@ -3,80 +3,80 @@ package dev.spaceone.operator.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsExchange;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import dev.spaceone.operator.runtime.JdkHttpServers;
 import dev.spaceone.operator.api.v1alpha1.Job;
+import dev.spaceone.operator.http.BoundedHttpServer;
+import dev.spaceone.operator.http.HttpService;
 import dev.spaceone.operator.query.Authorizer.AccessRequest;
-import dev.spaceone.operator.query.Authorizer.Decision;
 import dev.spaceone.query.QueryException;
-import dev.spaceone.query.QueryLimits;
+import dev.spaceone.query.QueryBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code query.spaceone.dev/v1alpha1} API server, run inside the operator and registered with an
- * APIService: HTTPS, discovery and OpenAPI, and create-only {@code searches}, {@code stats} and
- * {@code analyses}, answered from a {@link RecordStore}. Every request but the health checks is
- * authenticated ({@link Authenticator}) and every query is authorized ({@link Authorizer}): create
- * on the resource in its namespace (or the cluster scope), then only namespaces where the caller
- * may list Jobs (and, for jobtasks, JobTasks) are answered about.
+ * The {@code query.spaceone.dev/v1alpha1} API server, registered with an APIService: HTTPS,
+ * discovery and OpenAPI, and create-only {@code searches}, {@code stats} and {@code analyses},
+ * answered from a {@link RecordStore}. Every request but the health checks is authenticated
+ * ({@link Authenticator}) and every query is authorized ({@link Authorizer}): create on the resource
+ * in its namespace (or the cluster scope), then only namespaces where the caller may list Jobs (and,
+ * for jobtasks, JobTasks) are answered about.
+ *
+ * <p>It runs on a {@link BoundedHttpServer}: health checks, authentication and discovery are answered
+ * on the I/O threads, so they never wait behind queries; queries run on a bounded worker pool under
+ * total and per-user in-flight caps (429 beyond them).
  */
-public final class QueryServer implements Closeable {
+public final class QueryServer implements Closeable, HttpService {
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
   private static final String PREFIX = "/apis/" + QueryKind.API_VERSION;
-  /** Bytes of an oversized body read and discarded after the 413, so the client reads the answer. */
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
   private static final String JSON_TYPE = "application/json";
+  /** A namespace name (RFC 1123 label), as kube-apiserver requires in a path. */
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** An object name (RFC 1123 subdomain). */
+  private static final Pattern NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final QueryServerConfig config;
-  private final HttpsServer server;
-  private final ExecutorService executor;
+  private final BoundedHttpServer server;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final RecordStore store;
   private final BooleanSupplier ready;
   private final List<Closeable> owned;
-  // Until the settings class lands the query limits come straight from the environment (QUERY_MAX_*).
-  private final QueryExecutor queries =
-      new QueryExecutor(Clock.systemUTC(), QueryLimits.fromEnvironment(System.getenv()));
+  private final QueryExecutor queries;
+  private final AtomicLong cancelledQueries = new AtomicLong();
   private final ServingCertificate servingCertificate;
+  private final byte[] apiVersions = json(Discovery.apiVersions());
+  private final byte[] apiGroupList = json(Discovery.apiGroupList());
+  private final byte[] apiGroup = json(Discovery.apiGroup());
+  private final byte[] apiResourceList = json(Discovery.apiResourceList());
   private final ObjectNode openApiV3Group = Discovery.openApiV3Group();
+  private final byte[] openApiV3GroupBytes = json(openApiV3Group);
   private final byte[] openApiV3Root = json(Discovery.openApiV3Root(openApiV3Group));
   private final ObjectNode openApiV2 = Discovery.openApiV2();
+  private final byte[] openApiV2Json = json(openApiV2);
   private final byte[] openApiV2Protobuf = OpenApiV2Protobuf.encode(openApiV2);
 
   /**
@@ -114,6 +114,7 @@ public final class QueryServer implements Closeable {
     this.store = store;
     this.ready = ready;
     this.owned = owned;
+    this.queries = new QueryExecutor(Clock.systemUTC(), config.queryLimits());
     this.servingCertificate = new ServingCertificate(config.tlsDir());
     SSLContext ssl;
     try {
@@ -123,32 +124,14 @@ public final class QueryServer implements Closeable {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS", e);
     }
-    JdkHttpServers.noDelay();
-    this.server = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 128);
-    server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters p = getSSLContext().getDefaultSSLParameters();
-        // Asked for, not required: health checks come without one; verification is in Authenticator.
-        p.setWantClientAuth(true);
-        params.setSSLParameters(p);
-      }
-    });
-    AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(Math.max(1, config.threads()), r -> {
-      Thread t = new Thread(r, "query-server-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = new BoundedHttpServer("query-server", config.bindAddress(), config.port(), ssl, 2,
+        config.limits(), this);
     LOG.info("query API serving on {}:{}", config.bindAddress(), port());
   }
 
   /** The port the server listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The serving certificate in use now. */
@@ -156,15 +139,14 @@ public final class QueryServer implements Closeable {
     return servingCertificate.certificate();
   }
 
+  /** The HTTP server, for its counters. */
+  public BoundedHttpServer http() {
+    return server;
+  }
+
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
     for (Closeable c : owned) {
       try {
         c.close();
@@ -174,124 +156,81 @@ public final class QueryServer implements Closeable {
     }
   }
 
-  /** An answer: status code, content type and body, and whether an unread request body is to be discarded. */
-  private record Response(int code, String contentType, byte[] body, List<String> warnings, boolean drain) {
-    static Response json(int code, JsonNode body) {
-      return new Response(code, JSON_TYPE, QueryServer.json(body), List.of(), false);
-    }
-
-    static Response text(int code, String body) {
-      return new Response(code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), List.of(), false);
-    }
+  private static Response json(int code, JsonNode body) {
+    return new Response(code, JSON_TYPE, json(body), List.of());
   }
 
-  private static final class TooLarge extends Exception {
-    TooLarge() {
-      super(null, null, false, false);
-    }
+  private static Response bytes(byte[] body) {
+    return new Response(200, JSON_TYPE, body, List.of());
   }
 
-  private void handle(HttpExchange exchange) {
-    try {
-      Response response;
-      try {
-        response = route(exchange);
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-        response = Response.json(500, Statuses.internal("the query server failed; see its log"));
-      }
-      send(exchange, response);
-    } catch (IOException e) {
-      LOG.debug("writing the response failed: {}", e.toString());
-    } finally {
-      exchange.close();
-    }
+  @Override
+  public Response error(int code, String message) {
+    return json(code, switch (code) {
+      case 400 -> Statuses.badRequest(message);
+      case 408 -> Statuses.failure(408, "Timeout", message, null);
+      case 413 -> Statuses.failure(413, "RequestEntityTooLarge", message, null);
+      case 414 -> Statuses.failure(414, "RequestURITooLong", message, null);
+      case 429 -> Statuses.tooManyRequests(message, config.limits().retryAfterSeconds());
+      case 431 -> Statuses.failure(431, "RequestHeaderFieldsTooLarge", message, null);
+      case 503 -> Statuses.failure(503, "ServiceUnavailable", message, null);
+      default -> Statuses.internal(message);
+    });
   }
 
-  private void send(HttpExchange exchange, Response response) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", response.contentType());
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache, private");
-    for (String warning : response.warnings()) {
-      exchange.getResponseHeaders().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
-    }
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(response.code(), head || response.body().length == 0 ? -1 : response.body().length);
-    if (!head) {
-      OutputStream out = exchange.getResponseBody();
-      out.write(response.body());
-      out.flush();
-    }
-    if (response.drain()) {
-      drain(exchange.getRequestBody());
-    }
+  /** What a query request carries from the I/O thread to its worker. */
+  private record Target(UserInfo user, QueryKind kind, String namespace) {
   }
 
-  /** Discards (never keeps) up to DRAIN_LIMIT bytes of an unread body; beyond that the connection is closed. */
-  private static void drain(InputStream in) {
-    byte[] buf = new byte[16 * 1024];
-    long total = 0;
-    try {
-      int n;
-      while (total < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
-        total += n;
-      }
-    } catch (IOException e) {
-      // the client went away; nothing to do
-    }
-  }
-
-  private Response route(HttpExchange exchange) {
-    String path = exchange.getRequestURI().getRawPath();
-    String method = exchange.getRequestMethod();
+  /** On the I/O thread: health, authentication, discovery and routing; a query is admitted for its user. */
+  @Override
+  public HttpService.Decision decide(RequestHead head) {
+    String path = head.rawPath();
+    String method = head.method();
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
     switch (path) {
       case "/healthz", "/livez" -> {
-        return Response.text(200, "ok");
+        return new Answer(Response.text(200, "ok"));
       }
       case "/readyz" -> {
-        return ready.getAsBoolean() ? Response.text(200, "ok") : Response.text(500, "[-]informer-sync failed\nreadyz check failed");
+        return new Answer(ready.getAsBoolean() ? Response.text(200, "ok")
+            : Response.text(500, "[-]informer-sync failed\nreadyz check failed"));
       }
       default -> {
         // authenticated paths follow
       }
     }
-    Optional<UserInfo> authenticated = authenticator.authenticate(peerCertificates(exchange),
-        exchange.getRequestHeaders());
+    Optional<UserInfo> authenticated = authenticator.authenticate(head.peerCertificates(), headerMap(head.headers()));
     if (authenticated.isEmpty()) {
-      return Response.json(401, Statuses.unauthorized());
+      return new Answer(json(401, Statuses.unauthorized()));
     }
     UserInfo user = authenticated.get();
     boolean get = "GET".equals(method) || "HEAD".equals(method);
-    Optional<JsonNode> document = switch (path) {
-      case "/api" -> Optional.of(Discovery.apiVersions());
-      case "/apis" -> Optional.of(Discovery.apiGroupList());
-      case "/apis/" + QueryKind.GROUP -> Optional.of(Discovery.apiGroup());
-      case PREFIX -> Optional.of(Discovery.apiResourceList());
-      case Discovery.OPENAPI_V3_GROUP_PATH -> Optional.of(openApiV3Group);
-      default -> Optional.empty();
+    byte[] document = switch (path) {
+      case "/api" -> apiVersions;
+      case "/apis" -> apiGroupList;
+      case "/apis/" + QueryKind.GROUP -> apiGroup;
+      case PREFIX -> apiResourceList;
+      case Discovery.OPENAPI_V3_GROUP_PATH -> openApiV3GroupBytes;
+      case "/openapi/v3" -> openApiV3Root;
+      case "/openapi/v2" -> {
+        // As kube-apiserver: protobuf when asked for it (kubectl does), JSON otherwise.
+        String accept = head.headers().get("Accept");
+        yield accept != null && accept.contains("protobuf") ? null : openApiV2Json;
+      }
+      default -> null;
     };
-    if (document.isPresent()) {
-      return get ? Response.json(200, document.get()) : Response.json(405, Statuses.methodNotAllowed());
-    }
-    if ("/openapi/v2".equals(path)) {
+    if (document != null || "/openapi/v2".equals(path)) {
       if (!get) {
-        return Response.json(405, Statuses.methodNotAllowed());
+        return new Answer(json(405, Statuses.methodNotAllowed()));
       }
-      // As kube-apiserver: protobuf when asked for it (kubectl does), JSON otherwise.
-      String accept = exchange.getRequestHeaders().getFirst("Accept");
-      if (accept != null && accept.contains("protobuf")) {
-        return new Response(200, "application/octet-stream", openApiV2Protobuf, List.of(), false);
-      }
-      return Response.json(200, openApiV2);
-    }
-    if ("/openapi/v3".equals(path)) {
-      return get ? new Response(200, JSON_TYPE, openApiV3Root, List.of(), false)
-          : Response.json(405, Statuses.methodNotAllowed());
+      return new Answer(document != null ? bytes(document)
+          : new Response(200, "application/octet-stream", openApiV2Protobuf, List.of()));
     }
     if (!path.startsWith(PREFIX + "/")) {
-      return Response.json(404, Statuses.notFound());
+      return new Answer(json(404, Statuses.notFound()));
     }
     String[] parts = path.substring(PREFIX.length() + 1).split("/", -1);
     String namespace;
@@ -300,79 +239,125 @@ public final class QueryServer implements Closeable {
       namespace = null;
       plural = parts[0];
     } else if (parts[0].equals("namespaces") && (parts.length == 3 || parts.length == 4)) {
-      namespace = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+      Optional<String> decoded = decode(parts[1]);
+      if (decoded.isEmpty()) {
+        return new Answer(json(400, Statuses.badRequest("the namespace in the path is not URL-encoded correctly")));
+      }
+      namespace = decoded.get();
       plural = parts[2];
     } else {
-      return Response.json(404, Statuses.notFound());
+      return new Answer(json(404, Statuses.notFound()));
     }
     Optional<QueryKind> kind = QueryKind.byPlural(plural);
     if (kind.isEmpty() || (namespace != null && namespace.isEmpty())) {
-      return Response.json(404, Statuses.notFound());
+      return new Answer(json(404, Statuses.notFound()));
     }
     if (!"POST".equals(method) || parts.length == 4) {
       // Only create exists; a named object (parts.length == 4) is never stored.
-      return Response.json(405, Statuses.methodNotAllowed());
+      return new Answer(json(405, Statuses.methodNotAllowed()));
     }
-    return query(exchange, user, kind.get(), namespace);
+    if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
+      return new Answer(json(400, Statuses.badRequest("invalid namespace " + quoted(namespace)
+          + ": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+          + "start and end with an alphanumeric character, at most 63 characters")));
+    }
+    return new Admit(user.name(), new Target(user, kind.get(), namespace));
   }
 
-  private Response query(HttpExchange exchange, UserInfo user, QueryKind kind, String namespace) {
-    Decision create = authorizer.authorize(user, new AccessRequest("create", QueryKind.GROUP, kind.plural(), namespace));
+  /** Queries stopped because their client went away. */
+  public long cancelledQueries() {
+    return cancelledQueries.get();
+  }
+
+  /**
+   * On a worker: one query, within its budget, which is cancelled when the client goes away. The
+   * deadline is the shorter of the configured one and the request's {@code timeout} parameter.
+   */
+  @Override
+  public Response serve(Request request, Call call) {
+    Target target = (Target) request.attachment();
+    QueryBudget budget = queryParameter(request.head().rawQuery(), "timeout").flatMap(GoDurations::parse)
+        .map(queries::budget).orElseGet(queries::budget);
+    call.onGone(budget::cancel);
+    return query(request, target.user(), target.kind(), target.namespace(), budget);
+  }
+
+  private static Map<String, List<String>> headerMap(HttpHeaders headers) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String name : headers.names()) {
+      out.put(name, headers.getAll(name));
+    }
+    return out;
+  }
+
+  private static Optional<String> decode(String raw) {
+    try {
+      return Optional.of(URLDecoder.decode(raw, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A JSON string of user text, so that a message never holds raw control characters. */
+  private static String quoted(String text) {
+    return new String(json(Statuses.JSON.getNodeFactory().textNode(text)), StandardCharsets.UTF_8);
+  }
+
+  private Response query(Request request, UserInfo user, QueryKind kind, String namespace, QueryBudget budget) {
+    Authorizer.Decision create = authorizer.authorize(user, new AccessRequest("create", QueryKind.GROUP, kind.plural(), namespace));
     if (!create.allowed()) {
-      return Response.json(403, Statuses.forbidden(user.name(), "create", kind.plural(), QueryKind.GROUP, namespace,
+      return json(403, Statuses.forbidden(user.name(), "create", kind.plural(), QueryKind.GROUP, namespace,
           create.reason()));
     }
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    String contentType = request.head().headers().get("Content-Type");
     if (contentType != null && !contentType.toLowerCase().contains("json")) {
-      return Response.json(415, Statuses.unsupportedMediaType(contentType));
+      return json(415, Statuses.unsupportedMediaType(contentType));
     }
-    byte[] body;
-    try {
-      body = readBody(exchange, config.maxBodyBytes());
-    } catch (TooLarge e) {
-      return new Response(413, JSON_TYPE, json(Statuses.tooLarge(config.maxBodyBytes())), List.of(), true);
-    } catch (IOException e) {
-      return Response.json(400, Statuses.badRequest("cannot read the request body: " + e.getMessage()));
-    }
+    byte[] body = request.body();
     JsonNode tree;
     try {
       tree = Statuses.JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      return Response.json(400, Statuses.badRequest("the request body is not JSON: " + e.getOriginalMessage()));
+      return json(400, Statuses.badRequest("the request body is not JSON: " + e.getOriginalMessage()));
     } catch (IOException e) {
-      return Response.json(400, Statuses.badRequest("the request body is not JSON"));
+      return json(400, Statuses.badRequest("the request body is not JSON"));
     }
     if (tree == null || !tree.isObject()) {
-      return Response.json(400, Statuses.badRequest("the request body must be a JSON object"));
+      return json(400, Statuses.badRequest("the request body must be a JSON object"));
     }
     ObjectNode object = (ObjectNode) tree;
     String apiVersion = object.path("apiVersion").asText(QueryKind.API_VERSION);
     if (!QueryKind.API_VERSION.equals(apiVersion)) {
-      return Response.json(400, Statuses.badRequest("the API version in the data (" + apiVersion
+      return json(400, Statuses.badRequest("the API version in the data (" + apiVersion
           + ") does not match the expected API version (" + QueryKind.API_VERSION + ")"));
     }
     String objectKind = object.path("kind").asText(kind.kind());
     if (!kind.kind().equals(objectKind)) {
-      return Response.json(400, Statuses.badRequest("the kind in the data (" + objectKind
+      return json(400, Statuses.badRequest("the kind in the data (" + objectKind
           + ") does not match the expected kind (" + kind.kind() + ")"));
     }
     JsonNode metadata = object.path("metadata");
     if (!metadata.isMissingNode() && !metadata.isObject() && !metadata.isNull()) {
-      return Response.json(400, Statuses.badRequest("metadata must be an object"));
+      return json(400, Statuses.badRequest("metadata must be an object"));
     }
     String name = metadata.path("name").asText("");
     String objectNamespace = metadata.path("namespace").asText("");
     if (namespace != null && !objectNamespace.isEmpty() && !objectNamespace.equals(namespace)) {
-      return Response.json(400, Statuses.badRequest(
+      return json(400, Statuses.badRequest(
           "the namespace of the provided object does not match the namespace sent on the request"));
+    }
+    if (!name.isEmpty() && (name.length() > 253 || !NAME.matcher(name).matches())) {
+      return json(422, Statuses.invalid(kind, "", "FieldValueInvalid", "metadata.name", "Invalid value: "
+          + quoted(name) + ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+          + "'-' or '.', and must start and end with an alphanumeric character"));
     }
     List<String> unknown = unknownFields(object);
     List<String> warnings = List.of();
     if (!unknown.isEmpty()) {
-      String directive = queryParameter(exchange, "fieldValidation").orElse("Strict");
+      String directive = queryParameter(request.head().rawQuery(), "fieldValidation").orElse("Strict");
       List<String> messages = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
       if (directive.equalsIgnoreCase("Strict")) {
-        return Response.json(400, Statuses.badRequest(kind.kind() + " in version \"" + QueryKind.VERSION
+        return json(400, Statuses.badRequest(kind.kind() + " in version \"" + QueryKind.VERSION
             + "\" cannot be handled as a " + kind.kind() + ": strict decoding error: " + String.join(", ", messages)));
       }
       if (directive.equalsIgnoreCase("Warn")) {
@@ -381,27 +366,30 @@ public final class QueryServer implements Closeable {
     }
     JsonNode spec = object.path("spec");
     if (!spec.isObject()) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec", "Required value"));
+      return json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec", "Required value"));
     }
     JsonNode resourceNode = spec.path("resource");
     if (resourceNode.isMissingNode() || resourceNode.isNull() || resourceNode.asText().isEmpty()) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec.resource", "Required value"));
+      return json(422, Statuses.invalid(kind, name, "FieldValueRequired", "spec.resource", "Required value"));
     }
     String resource = resourceNode.asText();
     if (!resourceNode.isTextual() || !(resource.equals(RecordStore.JOBS) || resource.equals(RecordStore.JOBTASKS))) {
-      return Response.json(422, Statuses.invalid(kind, name, "FieldValueNotSupported", "spec.resource",
+      return json(422, Statuses.invalid(kind, name, "FieldValueNotSupported", "spec.resource",
           "Unsupported value: " + resourceNode + ": supported values: \"jobs\", \"jobtasks\""));
     }
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
     ObjectNode status;
     try {
-      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"),
-          queries.budget());
+      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"), budget);
     } catch (QueryException e) {
       return switch (e.kind()) {
-        case DEADLINE -> Response.json(504, Statuses.timeout(e.reason()));
-        case CANCELLED -> Response.json(503, Statuses.failure(503, "ServiceUnavailable", e.reason(), null));
-        default -> Response.json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
+        case DEADLINE -> json(504, Statuses.timeout(e.reason()));
+        case CANCELLED -> {
+          // The client has gone: nothing is written.
+          cancelledQueries.incrementAndGet();
+          yield json(503, Statuses.failure(503, "ServiceUnavailable", e.reason(), null));
+        }
+        default -> json(422, Statuses.invalid(kind, name, "FieldValueInvalid", "spec." + e.field(),
             "Invalid value: " + e.reason()));
       };
     }
@@ -415,7 +403,9 @@ public final class QueryServer implements Closeable {
     answer.set("metadata", meta);
     answer.set("spec", spec);
     answer.set("status", status);
-    return new Response(201, JSON_TYPE, json(answer), warnings, false);
+    List<Header> headers = warnings.stream()
+        .map(w -> new Header("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"")).toList();
+    return new Response(201, JSON_TYPE, json(answer), headers);
   }
 
   /**
@@ -471,64 +461,19 @@ public final class QueryServer implements Closeable {
     return unknown;
   }
 
-  private static Optional<String> queryParameter(HttpExchange exchange, String name) {
-    String query = exchange.getRequestURI().getRawQuery();
+  /** A query parameter's value; a malformed encoding reads as absent. */
+  private static Optional<String> queryParameter(String query, String name) {
     if (query == null) {
       return Optional.empty();
     }
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      if (key.equals(name)) {
-        return Optional.of(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      Optional<String> key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      if (key.isPresent() && key.get().equals(name)) {
+        return eq < 0 ? Optional.of("") : decode(pair.substring(eq + 1));
       }
     }
     return Optional.empty();
-  }
-
-  /** The body, refused (before reading it, when its length is declared) when over the limit. */
-  private static byte[] readBody(HttpExchange exchange, long limit) throws TooLarge, IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          throw new TooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw new IOException("bad Content-Length");
-      }
-    }
-    InputStream in = exchange.getRequestBody();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    long total = 0;
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      total += n;
-      if (total > limit) {
-        throw new TooLarge();
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
-  }
-
-  private static X509Certificate[] peerCertificates(HttpExchange exchange) {
-    if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
-      return null;
-    }
-    try {
-      Certificate[] certs = https.getSSLSession().getPeerCertificates();
-      List<X509Certificate> out = new ArrayList<>();
-      for (Certificate c : certs) {
-        if (c instanceof X509Certificate x) {
-          out.add(x);
-        }
-      }
-      return out.toArray(X509Certificate[]::new);
-    } catch (SSLPeerUnverifiedException e) {
-      return null;
-    }
   }
 
   private static byte[] json(JsonNode node) {

@@ -66,8 +66,11 @@ final class Statuses {
         JSON.createObjectNode());
   }
 
-  static ObjectNode tooLarge(long limit) {
-    return failure(413, "RequestEntityTooLarge", "Request entity too large: limit is " + limit, null);
+  /** As kube-apiserver's max-in-flight filter: 429 with the seconds to wait in the details. */
+  static ObjectNode tooManyRequests(String message, int retryAfterSeconds) {
+    ObjectNode details = JSON.createObjectNode();
+    details.put("retryAfterSeconds", retryAfterSeconds);
+    return failure(429, "TooManyRequests", message, details);
   }
 
   static ObjectNode badRequest(String message) {

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.spaceone.operator.http.HttpLimits;
 import dev.spaceone.query.QueryLimits;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.Container;
@@ -264,6 +265,26 @@ class HelmChartTest {
     for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
       assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());
     }
+    // And the server's are the server's defaults (0 threads: half the processors).
+    HttpLimits server = HttpLimits.queryDefaults();
+    assertEquals(Map.of("QUERY_WORKER_THREADS", "0",
+        "QUERY_MAX_IN_FLIGHT", String.valueOf(server.maxInFlight()),
+        "QUERY_MAX_IN_FLIGHT_PER_USER", String.valueOf(server.maxInFlightPerUser()),
+        "QUERY_MAX_CONNECTIONS", String.valueOf(server.maxConnections()),
+        "QUERY_HANDSHAKE_TIMEOUT_SECONDS", String.valueOf(server.handshakeTimeout().toSeconds()),
+        "QUERY_IDLE_TIMEOUT_SECONDS", String.valueOf(server.idleTimeout().toSeconds()),
+        "QUERY_HEADER_TIMEOUT_SECONDS", String.valueOf(server.headerTimeout().toSeconds()),
+        "QUERY_BODY_TIMEOUT_SECONDS", String.valueOf(server.bodyTimeout().toSeconds()),
+        "QUERY_WRITE_TIMEOUT_SECONDS", String.valueOf(server.writeTimeout().toSeconds())),
+        Map.of("QUERY_WORKER_THREADS", env.remove("QUERY_WORKER_THREADS"),
+            "QUERY_MAX_IN_FLIGHT", env.remove("QUERY_MAX_IN_FLIGHT"),
+            "QUERY_MAX_IN_FLIGHT_PER_USER", env.remove("QUERY_MAX_IN_FLIGHT_PER_USER"),
+            "QUERY_MAX_CONNECTIONS", env.remove("QUERY_MAX_CONNECTIONS"),
+            "QUERY_HANDSHAKE_TIMEOUT_SECONDS", env.remove("QUERY_HANDSHAKE_TIMEOUT_SECONDS"),
+            "QUERY_IDLE_TIMEOUT_SECONDS", env.remove("QUERY_IDLE_TIMEOUT_SECONDS"),
+            "QUERY_HEADER_TIMEOUT_SECONDS", env.remove("QUERY_HEADER_TIMEOUT_SECONDS"),
+            "QUERY_BODY_TIMEOUT_SECONDS", env.remove("QUERY_BODY_TIMEOUT_SECONDS"),
+            "QUERY_WRITE_TIMEOUT_SECONDS", env.remove("QUERY_WRITE_TIMEOUT_SECONDS")));
     assertEquals(Map.of(
         "POD_NAMESPACE", "fieldRef:metadata.namespace",
         "WATCH_NAMESPACES", "",
@@ -526,6 +547,67 @@ class HelmChartTest {
     assertEquals(List.of("management"), c.getPorts().stream().map(p -> p.getName()).toList());
     assertFalse(deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
         .anyMatch(v -> v.getName().equals("query-tls")));
+  }
+
+  /** queryApi.separateDeployment: the query API in its own pods, the operator's pods serving no queries. */
+  @Test
+  void separateQueryDeploymentServesTheQueryApiAlone() {
+    List<HasMetadata> resources = renderAndParse("""
+        queryApi:
+          separateDeployment: {enabled: true, replicas: 2}
+          server: {workerThreads: 3, maxInFlight: 20, maxInFlightPerUser: 5}
+        watchNamespaces: [team-a]
+        """);
+    Container operator = container(one(resources, Deployment.class, FULLNAME));
+    assertFalse(env(operator).containsKey("QUERY_PORT"));
+    assertEquals(List.of("management"), operator.getPorts().stream().map(p -> p.getName()).toList());
+
+    Deployment query = one(resources, Deployment.class, FULLNAME + "-query");
+    assertEquals(2, query.getSpec().getReplicas());
+    Container c = query.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals(List.of("query-server"), c.getArgs());
+    Map<String, String> env = env(c);
+    assertEquals("8443", env.get("QUERY_PORT"));
+    assertEquals("team-a", env.get("WATCH_NAMESPACES"));
+    assertEquals("3", env.get("QUERY_WORKER_THREADS"));
+    assertEquals("20", env.get("QUERY_MAX_IN_FLIGHT"));
+    assertEquals("5", env.get("QUERY_MAX_IN_FLIGHT_PER_USER"));
+    assertTrue(env.containsKey("QUERY_DEADLINE_MS"), "the engine's limits reach it too");
+    assertEquals("768Mi", c.getResources().getLimits().get("memory").toString());
+    assertTrue(query.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(v -> v.getName().equals("query-tls")));
+
+    // The query Service selects the query pods, and the operator's selector does not.
+    Map<String, String> queryPods = query.getSpec().getTemplate().getMetadata().getLabels();
+    Service service = one(resources, Service.class, QUERY_SERVICE);
+    assertTrue(queryPods.entrySet().containsAll(service.getSpec().getSelector().entrySet()));
+    Map<String, String> operatorSelector = one(resources, Deployment.class, FULLNAME).getSpec().getSelector()
+        .getMatchLabels();
+    assertFalse(queryPods.entrySet().containsAll(operatorSelector.entrySet()),
+        "the operator Deployment must not select the query pods");
+    Map<String, String> operatorPods = one(resources, Deployment.class, FULLNAME).getSpec().getTemplate()
+        .getMetadata().getLabels();
+    assertFalse(operatorPods.entrySet().containsAll(query.getSpec().getSelector().getMatchLabels().entrySet()));
+    Service metrics = one(resources, Service.class, FULLNAME + "-metrics");
+    assertFalse(queryPods.entrySet().containsAll(metrics.getSpec().getSelector().entrySet()));
+  }
+
+  /** The server's limits reach the container. */
+  @Test
+  void queryServerLimitsReachTheOperator() {
+    Container c = container(one(renderAndParse("""
+        queryApi:
+          server: {handshakeTimeoutSeconds: 5, idleTimeoutSeconds: 30, headerTimeoutSeconds: 4,
+                   bodyTimeoutSeconds: 20, writeTimeoutSeconds: 15, maxConnections: 200}
+        """), Deployment.class, FULLNAME));
+    Map<String, String> env = env(c);
+    assertEquals("5", env.get("QUERY_HANDSHAKE_TIMEOUT_SECONDS"));
+    assertEquals("30", env.get("QUERY_IDLE_TIMEOUT_SECONDS"));
+    assertEquals("4", env.get("QUERY_HEADER_TIMEOUT_SECONDS"));
+    assertEquals("20", env.get("QUERY_BODY_TIMEOUT_SECONDS"));
+    assertEquals("15", env.get("QUERY_WRITE_TIMEOUT_SECONDS"));
+    assertEquals("200", env.get("QUERY_MAX_CONNECTIONS"));
+    assertEquals("0", env.get("QUERY_WORKER_THREADS"));
   }
 
   @Test
