@@ -2,6 +2,7 @@ package dev.spaceone.operator.jobtask;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,6 +17,14 @@ import java.util.List;
  * whatever order the Job's tasks were created.
  */
 public final class Admission {
+  /**
+   * How often a task waiting for admission looks again by itself. A finishing sibling's wake-up starts it at
+   * once, but that wake-up is sent once, from one reconcile, and nothing else reconciles a waiting task
+   * before its Job's deadline: this bounds the wait when a wake-up is lost, as Kubernetes controllers
+   * resync. A recheck only reads the caches.
+   */
+  public static final Duration RECHECK = Duration.ofSeconds(10);
+
   private Admission() {
   }
 

@@ -170,7 +170,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       return untilJobDeadline(job, now);
     }
     if (attempt == 1 && !Admission.admitted(task, siblings(job), parallelism(job))) {
-      return untilJobDeadline(job, now);
+      return untilAdmissionRecheck(job, now);
     }
     Pod pod = TaskPodBuilder.build(task, attempt, settings.runner());
     if (task.getSpec().getPlugin().isGrpc()) {
@@ -330,6 +330,14 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return untilJobDeadline(job, now);
   }
 
+  /** A waiting task is woken by a finishing sibling, and looks again by itself in case that wake-up is lost. */
+  private static UpdateControl<JobTask> untilAdmissionRecheck(Job job, Instant now) {
+    Instant deadline = jobDeadline(job);
+    Instant recheck = now.plus(Admission.RECHECK);
+    return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now,
+        deadline != null && deadline.isBefore(recheck) ? deadline : recheck));
+  }
+
   /** Tasks wake up at the Job's deadline by themselves: no event would tell them. */
   private static UpdateControl<JobTask> untilJobDeadline(Job job, Instant now) {
     Instant deadline = jobDeadline(job);
@@ -356,6 +364,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
 
   private static String jobKey(String namespace, String jobName) {
     return namespace + "/" + jobName;
+  }
+
+  /** The wake-ups event source, so that a test can lose every wake-up. */
+  TaskWakeups wakeups() {
+    return wakeups;
   }
 
   @Override

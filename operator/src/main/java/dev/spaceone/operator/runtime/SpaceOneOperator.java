@@ -117,6 +117,11 @@ public final class SpaceOneOperator implements AutoCloseable {
     return records;
   }
 
+  /** The JobTask reconciler, for tests that reach into its wake-ups. */
+  public JobTaskReconciler jobTaskReconciler() {
+    return jobTaskReconciler;
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }

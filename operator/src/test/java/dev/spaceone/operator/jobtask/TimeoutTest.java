@@ -63,7 +63,9 @@ class TimeoutTest {
         metadata:
           name: late
         spec:
-          activeDeadlineSeconds: 2
+          # Long enough for late-0 (100 ms) and the start of late-1 on a loaded machine; the other tasks run
+          # for a minute, so only the deadline ends them.
+          activeDeadlineSeconds: 10
           parallelism: 2
           plugin:
             image: collector:1
@@ -77,7 +79,7 @@ class TimeoutTest {
 
     Job job = harness.awaitJob("late", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.TIMEOUT);
     assertEquals(ErrorCodes.JOB_TIMEOUT, job.getStatus().getErrorCode());
-    assertTrue(job.getStatus().getErrorMessage().contains("2s"), job.getStatus().getErrorMessage());
+    assertTrue(job.getStatus().getErrorMessage().contains("10s"), job.getStatus().getErrorMessage());
     assertEquals(4, job.getStatus().getCreatedCount(), "the task that finished in time keeps its counts");
     assertTrue(Conditions.isTrue(job.getStatus().getConditions(), Conditions.FAILED));
     assertEquals(TaskState.SUCCESS, harness.task("late-0").getStatus().getStatus());
