@@ -308,7 +308,9 @@ class RealNodeGrpcE2ETest {
         "plugin " + pluginEnd + ", runner " + runnerEnd);
     assertFalse(Instant.parse(pluginEnd.getFinishedAt()).isBefore(Instant.parse(runnerEnd.getFinishedAt())),
         "plugin " + pluginEnd + ", runner " + runnerEnd);
-    assertTrue(runnerEnd.getMessage().contains("\"created_count\""), runnerEnd.getMessage());
+    // The result: counts of a task, the plan's size and digest of a planning pod.
+    assertTrue(runnerEnd.getMessage().contains(podName.endsWith("-plan") ? "\"plan_tasks\"" : "\"created_count\""),
+        runnerEnd.getMessage());
     return pod;
   }
 
