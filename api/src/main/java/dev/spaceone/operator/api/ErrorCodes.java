@@ -18,8 +18,6 @@ public final class ErrorCodes {
   public static final String JOB_TIMEOUT = "ERROR_JOB_TIMEOUT";
   public static final String COLLECT_CANCELED = "ERROR_COLLECT_CANCELED";
   public static final String POD_DELETED = "ERROR_POD_DELETED";
-  /** A grpc plugin's sidecar exited again and again before it ever served on its port (its startup probe). */
-  public static final String PLUGIN_CRASHED = "ERROR_PLUGIN_CRASHED";
   /** The plugin's Job.get_tasks failed, or its plan could not be read: the Job is not divided (SpaceONE's name). */
   public static final String GET_JOB_TASKS = "ERROR_GET_JOB_TASKS";
   /** A cost-analysis Job with a failed task, as SpaceONE names it. */

@@ -142,8 +142,6 @@ public final class TaskPodBuilder {
           .withEnv(plugin.getEnv())
           .withResources(plugin.getResources())
           .withRestartPolicy("Always")
-          // A sidecar that crashes before serving (it has no secret_data yet) tells why in its log's tail.
-          .withTerminationMessagePolicy("FallbackToLogsOnError")
           .addNewPort().withName("grpc").withContainerPort(port).withProtocol("TCP").endPort()
           .withNewStartupProbe()
           .withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket()

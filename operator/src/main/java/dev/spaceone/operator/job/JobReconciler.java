@@ -205,9 +205,6 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       UpdateControl<Job> control = write(job, JobStatusAggregator.ended(job, JobState.FAILURE,
           new JobError(invalid.errorCode(), invalid.message()), now), now, context);
       release(pod, context);
-      if (failed.isPresent() && PodOutcomes.stopsPod(failed.get())) {
-        deletePod(client, pod);
-      }
       return control;
     }
     Plan plan = ((PlanReader.Valid) read).plan();

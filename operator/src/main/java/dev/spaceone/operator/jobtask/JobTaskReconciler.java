@@ -210,9 +210,6 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     JobTaskStatus status = task.getStatus();
     int allowedAttempts = 1 + (task.getSpec().getBackoffLimit() == null ? 0 : task.getSpec().getBackoffLimit());
     Pod pod = pods.get(attempt);
-    if (pod != null && PodOutcomes.stopsPod(outcome)) {
-      deleteIfRunning(pod, context);
-    }
     if (outcome.retryable() && attempt < allowedAttempts) {
       // The backoff counts from when the attempt ended; when the pod cannot say (it was deleted), from when
       // its failure was recorded, which is the status' updatedAt on every later reconcile: a fixed instant.
@@ -253,22 +250,16 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return UpdateControl.noUpdate();
   }
 
-  private static void deleteIfRunning(Pod pod, Context<JobTask> context) {
-    if (pod.getMetadata().getDeletionTimestamp() == null) {
+  private UpdateControl<JobTask> stopTask(JobTask task, Map<Integer, Pod> pods, Pod running, Stop stop,
+      Instant now, Context<JobTask> context) {
+    if (running != null && running.getMetadata().getDeletionTimestamp() == null) {
       try {
-        context.getClient().resource(pod).delete();
+        context.getClient().resource(running).delete();
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
           throw e;
         }
       }
-    }
-  }
-
-  private UpdateControl<JobTask> stopTask(JobTask task, Map<Integer, Pod> pods, Pod running, Stop stop,
-      Instant now, Context<JobTask> context) {
-    if (running != null) {
-      deleteIfRunning(running, context);
     }
     finish(task, TaskStatusTransitions.stopped(task.getStatus(), stop.state(), stop.errorCode(), stop.message(), now),
         stop.reason(), stop.message(), pods, context);

@@ -27,8 +27,6 @@ import java.util.Set;
 public final class PodOutcomes {
   /** Exit codes of a container stopped by SIGKILL / SIGTERM (128 + signal), which a deletion sends. */
   private static final Set<Integer> KILLED = Set.of(137, 143);
-  /** Exits of a grpc plugin sidecar before it ever served, after which the attempt fails (2: a restart did not help). */
-  static final int SIDECAR_CRASHES = 2;
   /** The kubelet's grace period when the pod names none. */
   static final long DEFAULT_GRACE_SECONDS = 30;
 
@@ -41,10 +39,6 @@ public final class PodOutcomes {
     ContainerStateTerminated terminated = terminatedResultContainer(pod);
     boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
     if (terminated == null && !terminal) {
-      Optional<AttemptOutcome> crashed = sidecarCrashed(pod);
-      if (crashed.isPresent()) {
-        return crashed;
-      }
       if (neverPlaced(pod)) {
         // No node was ever given the pod, so no kubelet will report on it: nothing ran.
         return Optional.of(deleted(pod, "was deleted before it was scheduled", null));
@@ -104,46 +98,6 @@ public final class PodOutcomes {
       return Optional.of(new AttemptOutcome(TaskState.FAILURE, false, result, code, message, finished));
     }
     return Optional.of(new AttemptOutcome(TaskState.SUCCESS, false, result, null, null, finished));
-  }
-
-  /**
-   * A grpc pod whose plugin sidecar exited {@link #SIDECAR_CRASHES} times without ever passing its startup probe
-   * (so the runner never started): the kubelet would restart it with a growing back-off until the task timeout,
-   * so the attempt fails now with the sidecar's last exit code, reason and message. The pod must then be deleted
-   * ({@link #stopsPod}): a later restart that serves would start the runner beside the retry.
-   */
-  static Optional<AttemptOutcome> sidecarCrashed(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
-        || !TaskPodBuilder.RUNNER_CONTAINER.equals(TaskPodBuilder.resultContainer(pod))) {
-      return Optional.empty();
-    }
-    for (ContainerStatus sidecar : pod.getStatus().getInitContainerStatuses()) {
-      if (!TaskPodBuilder.CONTAINER.equals(sidecar.getName()) || Boolean.TRUE.equals(sidecar.getStarted())) {
-        continue;
-      }
-      ContainerStateTerminated now = sidecar.getState() == null ? null : sidecar.getState().getTerminated();
-      ContainerStateTerminated last = now != null ? now
-          : sidecar.getLastState() == null ? null : sidecar.getLastState().getTerminated();
-      // restartCount counts the restarts done; one more exit when it is down now (ended, or backing off).
-      boolean down = now != null || sidecar.getState() != null && sidecar.getState().getWaiting() != null
-          && "CrashLoopBackOff".equals(sidecar.getState().getWaiting().getReason());
-      int exits = (sidecar.getRestartCount() == null ? 0 : sidecar.getRestartCount()) + (down ? 1 : 0);
-      if (last == null || exits < SIDECAR_CRASHES) {
-        return Optional.empty();
-      }
-      String message = last.getMessage() == null || last.getMessage().isBlank() ? ""
-          : ": " + PluginResultParser.truncate(last.getMessage().strip());
-      return Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.PLUGIN_CRASHED,
-          "the plugin container exited with code " + last.getExitCode()
-              + (last.getReason() == null ? "" : " (" + last.getReason() + ")") + " before it served on its port, "
-              + exits + " times" + message, finishedAt(last)));
-    }
-    return Optional.empty();
-  }
-
-  /** Whether the attempt's pod must be deleted when this outcome is recorded (it may still start the runner). */
-  public static boolean stopsPod(AttemptOutcome outcome) {
-    return ErrorCodes.PLUGIN_CRASHED.equals(outcome.errorCode());
   }
 
   /**

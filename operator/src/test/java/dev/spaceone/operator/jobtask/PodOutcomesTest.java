@@ -253,46 +253,4 @@ class PodOutcomesTest {
     assertEquals(TaskState.SUCCESS, outcome.state());
     assertEquals(5, outcome.result().count(ResultCount.CREATED));
   }
-
-  /** A grpc pod (sidecar plugin, main runner) still Pending: its sidecar exited {@code exits} times, never started. */
-  private static Pod crashingSidecar(int restarts, boolean terminatedNow, Boolean started) {
-    var terminated = new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated().withExitCode(3)
-        .withReason("Error").withMessage("Traceback...\nModuleNotFoundError: No module named 'x'\n")
-        .withFinishedAt(FINISHED_AT).endTerminated().build();
-    var waiting = new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewWaiting()
-        .withReason("CrashLoopBackOff").endWaiting().build();
-    return new PodBuilder().withNewMetadata().withName("job-0-1").endMetadata()
-        .withNewSpec().withActiveDeadlineSeconds(300L)
-        .addNewInitContainer().withName(TaskPodBuilder.CONTAINER).withRestartPolicy("Always").endInitContainer()
-        .addNewContainer().withName(TaskPodBuilder.RUNNER_CONTAINER).endContainer().endSpec()
-        .withNewStatus().withPhase("Pending")
-        .withInitContainerStatuses(new ContainerStatusBuilder().withName(TaskPodBuilder.CONTAINER)
-            .withRestartCount(restarts).withStarted(started)
-            .withState(terminatedNow ? terminated : waiting).withLastState(terminatedNow ? null : terminated).build())
-        .withContainerStatuses(new ContainerStatusBuilder().withName(TaskPodBuilder.RUNNER_CONTAINER)
-            .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState().build())
-        .endStatus().build();
-  }
-
-  @Test
-  void aGrpcSidecarThatExitedTwiceBeforeServingFailsTheAttemptWithItsReason() {
-    AttemptOutcome outcome = outcome(crashingSidecar(1, false, false));
-    assertEquals(TaskState.FAILURE, outcome.state());
-    assertTrue(outcome.retryable());
-    assertEquals(ErrorCodes.PLUGIN_CRASHED, outcome.errorCode());
-    assertTrue(outcome.errorMessage().contains("exited with code 3 (Error) before it served on its port, 2 times"),
-        outcome.errorMessage());
-    assertTrue(outcome.errorMessage().contains("ModuleNotFoundError"), outcome.errorMessage());
-    assertTrue(PodOutcomes.stopsPod(outcome), "the crash-looping pod is deleted");
-    assertEquals(ErrorCodes.PLUGIN_CRASHED, outcome(crashingSidecar(1, true, null)).errorCode(), "terminated again");
-    assertTrue(outcome(crashingSidecar(2, false, false)).errorMessage().contains("3 times"));
-  }
-
-  @Test
-  void aSidecarThatExitedOnceOrServedOnceIsStillWaitedFor() {
-    assertTrue(PodOutcomes.of(crashingSidecar(0, true, false), NOW).isEmpty(), "one exit: the kubelet restarts it");
-    assertTrue(PodOutcomes.of(crashingSidecar(0, false, false), NOW).isEmpty(), "one exit, backing off");
-    assertTrue(PodOutcomes.of(crashingSidecar(3, false, true), NOW).isEmpty(),
-        "started (its probe passed): the runner reports what happens");
-  }
 }
