@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Started started = start(args, System.getenv(), Main::clusterClient);
+    Started started = start(args, System.getenv(), Main::clusterClient, Clock.systemUTC());
     if (started.running() == null) {
       // Exit even if a library left a non-daemon thread behind.
       System.exit(started.exitCode());
@@ -61,8 +62,10 @@ public final class Main {
    * Starts a command (the seam {@link #main} and tests share; it never calls {@code System.exit}).
    *
    * @param clients makes the API client for a User-Agent
+   * @param clock the wall clock every timestamp and deadline reads
    */
-  public static Started start(String[] args, Map<String, String> env, Function<String, KubernetesClient> clients) {
+  public static Started start(String[] args, Map<String, String> env, Function<String, KubernetesClient> clients,
+      Clock clock) {
     String command = args.length == 0 ? "operator" : args[0];
     if (!command.equals("operator") && !command.equals("query-server")) {
       System.err.println("usage: spaceone-job-operator [operator | query-server]  (unknown command '" + command
@@ -75,9 +78,9 @@ public final class Main {
       Settings settings = Settings.fromEnvironment(env);
       configureLogging(settings.logLevel());
       if (command.equals("operator")) {
-        startOperator(settings, clients, opened);
+        startOperator(settings, clients, clock, opened);
       } else {
-        startQueryServer(settings, clients, opened);
+        startQueryServer(settings, clients, clock, opened);
       }
       AutoCloseable[] running = opened.toArray(AutoCloseable[]::new);
       return new Started(0, () -> closeAll(running));
@@ -89,16 +92,16 @@ public final class Main {
     }
   }
 
-  private static void startOperator(Settings settings, Function<String, KubernetesClient> clients,
+  private static void startOperator(Settings settings, Function<String, KubernetesClient> clients, Clock clock,
       Deque<AutoCloseable> opened) throws IOException {
     // Our own User-Agent, so that audit logs and API server metrics name the operator.
     KubernetesClient client = clients.apply("spaceone-job-operator");
     opened.push(client);
-    SpaceOneOperator operator = SpaceOneOperator.start(client, settings.operator());
+    SpaceOneOperator operator = SpaceOneOperator.start(client, settings.operator(), clock);
     opened.push(operator);
     // The query API is served when the chart enables it (it then sets QUERY_PORT and mounts the certificate).
     if (settings.queryServer() != null) {
-      opened.push(QueryServer.start(settings.queryServer(), client, operator.records()));
+      opened.push(QueryServer.start(settings.queryServer(), client, operator.records(), clock));
     }
   }
 
@@ -106,7 +109,7 @@ public final class Main {
    * The query API alone (the chart's {@code queryApi.separateDeployment}): its own informers, no
    * reconciling, no Lease.
    */
-  private static void startQueryServer(Settings settings, Function<String, KubernetesClient> clients,
+  private static void startQueryServer(Settings settings, Function<String, KubernetesClient> clients, Clock clock,
       Deque<AutoCloseable> opened) {
     if (settings.queryServer() == null) {
       throw new IllegalArgumentException("the query-server command needs QUERY_PORT");
@@ -114,7 +117,7 @@ public final class Main {
     KubernetesClient client = clients.apply("spaceone-job-operator-query");
     opened.push(client);
     opened.push(StandaloneQueryApi.start(client, settings.operator().watchNamespaces(), settings.queryServer(),
-        settings.operator().managementPort()));
+        settings.operator().managementPort(), clock));
   }
 
   private static KubernetesClient clusterClient(String userAgent) {

@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +49,11 @@ public final class StandaloneQueryApi implements AutoCloseable {
   }
 
   private void open(KubernetesClient client, Set<String> namespaces, QueryServerConfig config, int managementPort,
-      Duration syncTimeout) throws IOException {
+      Clock clock, Duration syncTimeout) throws IOException {
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     synced.addAll(inform(client.resources(Job.class), namespaces, () -> RecordFeed.jobs(records)));
     synced.addAll(inform(client.resources(JobTask.class), namespaces, () -> RecordFeed.tasks(records)));
-    query = QueryServer.start(config, client, records);
+    query = QueryServer.start(config, client, records, clock);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     management = managementPort < 0 ? null
         : new ManagementServer(managementPort, registry::scrape, this::synced);
@@ -76,10 +77,10 @@ public final class StandaloneQueryApi implements AutoCloseable {
    * failure closes what was started and is thrown.
    */
   public static StandaloneQueryApi start(KubernetesClient client, Set<String> namespaces, QueryServerConfig config,
-      int managementPort) {
+      int managementPort, Clock clock) {
     StandaloneQueryApi api = new StandaloneQueryApi();
     try {
-      api.open(client, namespaces, config, managementPort, SYNC_TIMEOUT);
+      api.open(client, namespaces, config, managementPort, clock, SYNC_TIMEOUT);
     } catch (IOException | RuntimeException e) {
       RuntimeException failure = e instanceof RuntimeException r ? r : new UncheckedIOException(e.getMessage(),
           (IOException) e);

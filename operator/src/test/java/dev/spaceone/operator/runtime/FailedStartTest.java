@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ class FailedStartTest {
     int closed = freePort();
     Started started = Main.start(new String[] {"operator"}, env(), agent -> new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closed).withUserAgent(agent)
-            .withRequestRetryBackoffLimit(0).build()).build());
+            .withRequestRetryBackoffLimit(0).build()).build(), Clock.systemUTC());
     assertFailedAndCleanedUp(started);
   }
 
@@ -62,9 +63,9 @@ class FailedStartTest {
     KubernetesMockServer server = new KubernetesMockServer(false);
     server.init();
     try {
-      assertFailedAndCleanedUp(Main.start(new String[] {"operator"}, env(), clients(server)));
+      assertFailedAndCleanedUp(Main.start(new String[] {"operator"}, env(), clients(server), Clock.systemUTC()));
       assertFailedAndCleanedUp(Main.start(new String[] {"query-server"}, withQueryPort(env(), freePort()),
-          clients(server)));
+          clients(server), Clock.systemUTC()));
     } finally {
       server.destroy();
     }
@@ -76,7 +77,7 @@ class FailedStartTest {
       Started started;
       try (ServerSocket taken = new ServerSocket()) {
         taken.bind(new InetSocketAddress("0.0.0.0", managementPort));
-        started = Main.start(new String[] {"operator"}, env(), cluster::client);
+        started = Main.start(new String[] {"operator"}, env(), cluster::client, Clock.systemUTC());
       }
       assertFailedAndCleanedUp(started);
     }
@@ -88,9 +89,9 @@ class FailedStartTest {
     try (MockCluster cluster = new MockCluster(); ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("0.0.0.0", 0));
       assertFailedAndCleanedUp(Main.start(new String[] {"operator"}, withQueryPort(env(), taken.getLocalPort()),
-          cluster::client));
+          cluster::client, Clock.systemUTC()));
       assertFailedAndCleanedUp(Main.start(new String[] {"query-server"},
-          withQueryPort(env(), taken.getLocalPort()), cluster::client));
+          withQueryPort(env(), taken.getLocalPort()), cluster::client, Clock.systemUTC()));
     }
   }
 
@@ -100,15 +101,15 @@ class FailedStartTest {
     env.put("RECONCILE_THREADS", "many");
     assertEquals(Main.START_FAILED, Main.start(new String[] {"operator"}, env, agent -> {
       throw new AssertionError("no client is made before the settings are read");
-    }).exitCode());
-    assertEquals(Main.USAGE, Main.start(new String[] {"operate"}, env(), agent -> null).exitCode());
+    }, Clock.systemUTC()).exitCode());
+    assertEquals(Main.USAGE, Main.start(new String[] {"operate"}, env(), agent -> null, Clock.systemUTC()).exitCode());
   }
 
   /** The same seam starts a good configuration; closing it leaves nothing behind either. */
   @Test
   void aGoodConfigurationRunsUntilClosed() throws Exception {
     try (MockCluster cluster = new MockCluster()) {
-      Started started = Main.start(new String[] {"operator"}, withQueryPort(env(), freePort()), cluster::client);
+      Started started = Main.start(new String[] {"operator"}, withQueryPort(env(), freePort()), cluster::client, Clock.systemUTC());
       assertEquals(0, started.exitCode());
       assertNotNull(started.running());
       try (Socket probe = new Socket("127.0.0.1", managementPort)) {
