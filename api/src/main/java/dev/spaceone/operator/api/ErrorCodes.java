@@ -18,6 +18,11 @@ public final class ErrorCodes {
   public static final String JOB_TIMEOUT = "ERROR_JOB_TIMEOUT";
   public static final String COLLECT_CANCELED = "ERROR_COLLECT_CANCELED";
   public static final String POD_DELETED = "ERROR_POD_DELETED";
+  /**
+   * A grpc plugin never served: its sidecar's startup probe never passed (it was restarted, or the task timeout
+   * came first), so the runner never started. The runner reports the same code when nothing listens on the port.
+   */
+  public static final String PLUGIN_UNREACHABLE = "ERROR_PLUGIN_UNREACHABLE";
   /** The plugin's Job.get_tasks failed, or its plan could not be read: the Job is not divided (SpaceONE's name). */
   public static final String GET_JOB_TASKS = "ERROR_GET_JOB_TASKS";
   /** A cost-analysis Job with a failed task, as SpaceONE names it. */
