@@ -1,12 +1,12 @@
 package dev.spaceone.operator.jobtask;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.event.EventRecorder;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.metrics.OperatorMetrics;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;

@@ -1,9 +1,9 @@
 package dev.spaceone.operator.jobtask;
 
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.contract.ErrorCodes;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.plugin.PluginResult;
 import dev.spaceone.operator.plugin.PluginResultParser;
 import dev.spaceone.operator.desired.TaskPodBuilder;

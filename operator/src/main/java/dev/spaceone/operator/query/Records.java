@@ -1,5 +1,6 @@
 package dev.spaceone.operator.query;
 
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.IdentityFields;
 import dev.spaceone.operator.api.v1alpha1.Job;
@@ -8,7 +9,6 @@ import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -137,7 +137,7 @@ public final class Records {
 
   private static void counts(Map<String, Object> r, ResultCounts c) {
     for (ResultCount count : ResultCount.values()) {
-      r.put(count.resultKey(), count.get(c));
+      r.put(count.resultKey(), ResultCounts.get(c, count));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.spaceone.runner.cost;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.costanalysis.CostInfo;
@@ -57,7 +58,7 @@ public final class CostCollection {
       for (CostsInfo costs = stream.next(); costs != null; costs = stream.next()) {
         for (CostInfo row : costs.getResultsList()) {
           if (row.getBilledDate().isEmpty()) {
-            result.addTaskFailure(new ErrorInfo("ERROR_REQUIRED_PARAMETER",
+            result.addTaskFailure(new ErrorInfo(ErrorCodes.REQUIRED_PARAMETER,
                 "Required parameter. (key = plugin_cost_data.billed_date)"));
             return;
           }

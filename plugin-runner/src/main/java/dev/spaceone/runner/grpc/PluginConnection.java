@@ -1,6 +1,6 @@
 package dev.spaceone.runner.grpc;
 
-import dev.spaceone.runner.result.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import io.grpc.CallOptions;
 import io.grpc.Channel;

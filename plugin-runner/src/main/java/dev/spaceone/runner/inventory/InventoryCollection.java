@@ -1,6 +1,7 @@
 package dev.spaceone.runner.inventory;
 
 import com.google.protobuf.Struct;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Log;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
@@ -13,7 +14,6 @@ import dev.spaceone.runner.grpc.PluginCallException;
 import dev.spaceone.runner.grpc.PluginConnection;
 import dev.spaceone.runner.grpc.PluginMethods;
 import dev.spaceone.runner.grpc.PluginStream;
-import dev.spaceone.runner.result.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import dev.spaceone.runner.result.TaskResult;
 import dev.spaceone.runner.sink.CollectedRecord;

@@ -1,6 +1,7 @@
 package dev.spaceone.runner.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
@@ -35,7 +36,7 @@ final class PostgresSink implements ResourceSink {
 
   static PostgresSink open(Task task, Path sinkDir) throws SinkException {
     if (!Task.INVENTORY.equals(task.service())) {
-      throw new SinkException(StoreException.CONFIG, "sink postgres stores inventory resources; a "
+      throw new SinkException(ErrorCodes.SINK_CONFIG, "sink postgres stores inventory resources; a "
           + task.service() + " task takes sink none or log", null);
     }
     Task.Identity id = task.identity();
@@ -52,7 +53,7 @@ final class PostgresSink implements ResourceSink {
     } catch (StoreException e) {
       throw new SinkException(e.errorCode(), e.getMessage(), null);
     } catch (IllegalArgumentException e) {
-      throw new SinkException(StoreException.CONFIG, e.getMessage(), null);
+      throw new SinkException(ErrorCodes.SINK_CONFIG, e.getMessage(), null);
     }
   }
 

@@ -2,12 +2,12 @@ package dev.spaceone.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.sandbox.ManifestApplier.Applied;
@@ -326,7 +326,7 @@ public final class SandboxCommand {
         + s.getFailureTasks() + " failed, " + s.getCanceledTasks() + " canceled)"
         + (s.getStartedAt() != null && s.getFinishedAt() != null ? "  " + s.getStartedAt() + " .. " + s.getFinishedAt()
             : ""));
-    out.println("  counts: " + Arrays.stream(ResultCount.values()).map(c -> c.word() + " " + c.get(s))
+    out.println("  counts: " + Arrays.stream(ResultCount.values()).map(c -> c.word() + " " + s.get(c))
         .collect(Collectors.joining(", ")));
     if (s.getErrorCode() != null) {
       out.println("  error: " + s.getErrorCode() + (s.getErrorMessage() == null ? "" : ": " + s.getErrorMessage()));
