@@ -42,7 +42,7 @@ final class PostgresSink implements ResourceSink {
     Task.Identity id = task.identity();
     if (id.jobUid() == null || id.jobUid().isBlank()) {
       // Without it every run of the Job would look like the first: created again, nothing ever disconnected.
-      throw new SinkException(StoreException.CONFIG, "sink postgres needs the Job's uid (task.json job_uid)", null);
+      throw new SinkException(ErrorCodes.SINK_CONFIG, "sink postgres needs the Job's uid (task.json job_uid)", null);
     }
     // A re-created Job reuses its name: the uid makes "first seen by this Job" mean this run.
     String jobKey = String.join("/", id.namespace(), task.jobId(), id.jobUid());
