@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +27,7 @@ class SandboxPostgresTest {
    */
   @Test
   void theStoreExamplesThreeRunsShowCreatedThenUpdatedThenDisconnected(@TempDir Path tmp) throws Exception {
-    Path plugin = LocalKubelet.defaultVenv(System.getenv()).resolve("bin/spaceone-example-plugin");
-    String skip = "the example plugins' venv is absent (" + plugin + "): run examples/plugin/python/setup-venv.sh";
-    if (!Files.isExecutable(plugin) && "true".equals(System.getenv("SPACEONE_PY_VENV_REQUIRED"))) {
-      throw new AssertionError("SPACEONE_PY_VENV_REQUIRED is set but " + skip);
-    }
-    Assumptions.assumeTrue(Files.isExecutable(plugin), skip);
-    String runner = Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:TieredStopAtLevel=1 -cp "
-        + System.getProperty("java.class.path") + " dev.spaceone.runner.Main";
+    String runner = SandboxCommandTest.grpcRunnerCommand();
     String example = "examples/spaceone-grpc-inventory/postgres/";
     try (LocalPostgres server = LocalPostgres.start()) {
       String url = "postgresql://" + LocalPostgres.USER + "@127.0.0.1:" + server.port() + "/" + LocalPostgres.DATABASE;
