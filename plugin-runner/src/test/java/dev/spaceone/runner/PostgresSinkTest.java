@@ -2,6 +2,7 @@ package dev.spaceone.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
@@ -109,6 +110,22 @@ class PostgresSinkTest {
       rs.next();
       assertEquals("a=ACTIVE/0 team-a/j/uid-1, b=ACTIVE/0 team-a/j/uid-1, c=DISCONNECTED/1 team-a/j/uid-1",
           rs.getString(1));
+    }
+  }
+
+  @Test
+  void withoutTheJobsUidTheTaskFailsBeforeWriting() throws Exception {
+    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+      out.onNext(Resources.cloudService("a"));
+      out.onCompleted();
+    })) {
+      RunnerHarness harness = new RunnerHarness(dir);
+      harness.sinkDir = sinkDir(server.settingsKeys());
+      RunnerHarness.Outcome outcome = harness.run("collect", task(""), plugin);
+      assertEquals(1, outcome.exitCode());
+      JsonNode error = outcome.result().get("errors").get(0);
+      assertEquals("ERROR_SINK_CONFIG", error.get("error_code").asText(), outcome.resultText());
+      assertTrue(error.get("message").asText().contains("job_uid"), outcome.resultText());
     }
   }
 

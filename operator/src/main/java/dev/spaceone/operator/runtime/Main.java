@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,12 +27,12 @@ public final class Main {
       case "operator" -> {
         Settings settings = Settings.fromEnvironment(System.getenv());
         configureLogging(settings.logLevel());
-        runOperator(settings);
+        runOperator(settings, Clock.systemUTC());
       }
       case "query-server" -> {
         Settings settings = Settings.fromEnvironment(System.getenv());
         configureLogging(settings.logLevel());
-        runQueryServer(settings);
+        runQueryServer(settings, Clock.systemUTC());
       }
       default -> {
         System.err.println("usage: spaceone-job-operator [operator | query-server]  (unknown command '" + command
@@ -41,15 +42,15 @@ public final class Main {
     }
   }
 
-  private static void runOperator(Settings settings) throws InterruptedException, IOException {
+  private static void runOperator(Settings settings, Clock clock) throws InterruptedException, IOException {
     // Our own User-Agent, so that audit logs and API server metrics name the operator.
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator").build())
         .build();
-    SpaceOneOperator operator = SpaceOneOperator.start(client, settings.operator());
+    SpaceOneOperator operator = SpaceOneOperator.start(client, settings.operator(), clock);
     // The query API is served when the chart enables it (it then sets QUERY_PORT and mounts the certificate).
     QueryServer query = settings.queryServer() == null ? null
-        : QueryServer.start(settings.queryServer(), client, operator.records());
+        : QueryServer.start(settings.queryServer(), client, operator.records(), clock);
     CountDownLatch stopped = new CountDownLatch(1);
     // Graceful shutdown: SIGTERM stops the controllers (in-flight reconciles finish) before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,7 +68,7 @@ public final class Main {
    * The query API alone (the chart's {@code queryApi.separateDeployment}): its own informers, no
    * reconciling, no Lease.
    */
-  private static void runQueryServer(Settings settings) throws InterruptedException {
+  private static void runQueryServer(Settings settings, Clock clock) throws InterruptedException {
     if (settings.queryServer() == null) {
       throw new IllegalArgumentException("the query-server command needs QUERY_PORT");
     }
@@ -75,7 +76,7 @@ public final class Main {
         .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent("spaceone-job-operator-query").build())
         .build();
     StandaloneQueryApi api = StandaloneQueryApi.start(client, settings.operator().watchNamespaces(),
-        settings.queryServer(), settings.operator().managementPort());
+        settings.queryServer(), settings.operator().managementPort(), clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       api.close();

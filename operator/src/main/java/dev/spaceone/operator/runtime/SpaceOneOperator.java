@@ -93,12 +93,10 @@ public final class SpaceOneOperator implements AutoCloseable {
     }
   }
 
-  /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
-  public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
-    return start(client, settings, Clock.systemUTC());
-  }
-
-  /** As {@link #start(KubernetesClient, OperatorSettings)}, with the clock every timestamp and deadline reads. */
+  /**
+   * Starts the operator; returns once its caches are filled (or, with leader election, once it waits). Every
+   * timestamp and deadline reads {@code clock}.
+   */
   public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings, Clock clock) {
     SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore(), clock);
     running.operator.start();

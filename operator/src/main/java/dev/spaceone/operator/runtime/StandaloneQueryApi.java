@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,10 +38,10 @@ public final class StandaloneQueryApi implements AutoCloseable {
   private final ManagementServer management;
 
   private StandaloneQueryApi(KubernetesClient client, Set<String> namespaces, QueryServerConfig config,
-      int managementPort) throws IOException {
+      int managementPort, Clock clock) throws IOException {
     inform(client.resources(Job.class), namespaces, () -> RecordFeed.jobs(records));
     inform(client.resources(JobTask.class), namespaces, () -> RecordFeed.tasks(records));
-    query = QueryServer.start(config, client, records);
+    query = QueryServer.start(config, client, records, clock);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     management = managementPort < 0 ? null
         : new ManagementServer(managementPort, registry::scrape, this::synced);
@@ -48,9 +49,9 @@ public final class StandaloneQueryApi implements AutoCloseable {
 
   /** Starts the informers and both servers; close to stop them. */
   public static StandaloneQueryApi start(KubernetesClient client, Set<String> namespaces, QueryServerConfig config,
-      int managementPort) {
+      int managementPort, Clock clock) {
     try {
-      StandaloneQueryApi api = new StandaloneQueryApi(client, namespaces, config, managementPort);
+      StandaloneQueryApi api = new StandaloneQueryApi(client, namespaces, config, managementPort, clock);
       LOG.info("query API started on its own; informing on {}", namespaces.isEmpty() ? "all namespaces" : namespaces);
       return api;
     } catch (IOException e) {

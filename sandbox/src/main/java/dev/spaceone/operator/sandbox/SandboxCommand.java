@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,7 +200,7 @@ public final class SandboxCommand {
       running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
     }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
-        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())));
+        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())), Clock.systemUTC());
     running.add(operator);
     try {
       queryApi = api.startQueryApi(workDir, operator.records());
