@@ -1,6 +1,7 @@
 package dev.spaceone.operator.job;
 
-import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobState;
@@ -19,7 +20,6 @@ import dev.spaceone.operator.jobtask.PodFinalizers;
 import dev.spaceone.operator.jobtask.PodOutcomes;
 import dev.spaceone.operator.plan.Plan;
 import dev.spaceone.operator.plan.PlanReader;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.desired.PluginPortPolicy;
 import dev.spaceone.operator.desired.TaskNames;
 import dev.spaceone.operator.desired.TaskPodBuilder;
@@ -313,6 +313,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   }
 
   private void release(Pod pod, Context<Job> context) {
+    PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod, TaskPodBuilder.PLAN_FINALIZER);
     if (released != null) {
       planningPods(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);

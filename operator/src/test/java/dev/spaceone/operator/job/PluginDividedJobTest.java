@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.desired.PluginPortPolicy;
 import dev.spaceone.operator.desired.TaskPodBuilder;
