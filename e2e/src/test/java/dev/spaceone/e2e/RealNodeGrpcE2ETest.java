@@ -208,8 +208,8 @@ class RealNodeGrpcE2ETest {
 
   /**
    * A plugin that exits before it serves (the example plugin's own entrypoint with a service it does not have: usage,
-   * exit 2): the kubelet restarts the sidecar and never starts the runner; the task fails with ERROR_PLUGIN_CRASHED,
-   * the exit code and the plugin's own words, long before its timeout, and the pod is deleted.
+   * exit 2): the kubelet restarts the sidecar and never starts the runner; the task fails with
+   * ERROR_PLUGIN_UNREACHABLE and the sidecar's exit code, long before its timeout, and the pod is deleted.
    */
   @Test
   @Order(3)
@@ -253,10 +253,9 @@ class RealNodeGrpcE2ETest {
     JobTask task = SpaceOneCluster.tasks(client, ns, job).get(0);
     assertEquals("FAILURE", task.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
     var error = task.getStatus().getErrors().stream()
-        .filter(e -> dev.spaceone.operator.api.ErrorCodes.PLUGIN_CRASHED.equals(e.getErrorCode())).findFirst()
+        .filter(e -> dev.spaceone.contract.ErrorCodes.PLUGIN_UNREACHABLE.equals(e.getErrorCode())).findFirst()
         .orElseThrow(() -> new AssertionError("errors " + task.getStatus().getErrors()));
-    assertTrue(error.getMessage().contains("exited with code 2"), error.getMessage());
-    assertTrue(error.getMessage().contains("usage: spaceone-example-plugin inventory|cost"), error.getMessage());
+    assertTrue(error.getMessage().contains("exit code 2"), error.getMessage());
     assertTrue(millis < timeoutSeconds * 1000L, "failed after " + millis + " ms, timeout " + timeoutSeconds + " s");
     String podName = job + "-0-1";
     Pod last = lastSeen.get(podName);
