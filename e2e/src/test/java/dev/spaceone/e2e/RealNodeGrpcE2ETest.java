@@ -150,14 +150,8 @@ class RealNodeGrpcE2ETest {
   @Order(1)
   void theInventoryExampleRunsToItsPromisedCounts() {
     long started = System.nanoTime();
-    SpaceOneCluster.apply(cluster.plane, ns, example("spaceone-grpc-inventory/secrets.yaml"),
-        example("spaceone-grpc-inventory/job.yaml"));
-    Job job = awaitFinished(client, ns, INVENTORY, JOB_TIMEOUT);
+    Job job = runExample(INVENTORY, "2/2");
     long jobMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertEquals("SUCCESS", job.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, INVENTORY));
-    assertEquals("2/2", job.getStatus().getProgress());
-    assertCounts(job, 12, 0, 0, 0, 12);
-    assertEquals(List.of(0L, 0L), List.of(job.getStatus().getDeletedCount(), job.getStatus().getDisconnectedCount()));
     List<JobTask> tasks = SpaceOneCluster.tasks(client, ns, INVENTORY);
     assertEquals(2, tasks.size());
     for (JobTask task : tasks) {
@@ -177,13 +171,8 @@ class RealNodeGrpcE2ETest {
   @Order(2)
   void theCostExampleIsDividedByThePluginAndRunsToItsPromisedCounts() {
     long started = System.nanoTime();
-    SpaceOneCluster.apply(cluster.plane, ns, example("spaceone-grpc-cost/secrets.yaml"),
-        example("spaceone-grpc-cost/job.yaml"));
-    Job job = awaitFinished(client, ns, COST, JOB_TIMEOUT);
+    Job job = runExample(COST, "3/3");
     long jobMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertEquals("SUCCESS", job.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, COST));
-    assertEquals("3/3", job.getStatus().getProgress());
-    assertCounts(job, 12, 0, 0, 0, 12);
     assertNotNull(job.getStatus().getPlan(), "status.plan");
     assertEquals(3, job.getStatus().getPlan().getTasks());
     String planPod = job.getStatus().getPlan().getPodName();
@@ -204,6 +193,17 @@ class RealNodeGrpcE2ETest {
     assertEquals(5, planLog.lines().filter(l -> l.startsWith("SPACEONE_PLAN ")).count(), planLog);
     System.err.println("[e2e] real node grpc: " + COST + " SUCCESS after " + jobMillis + " ms; plan pod "
         + timing(planPod) + "; " + timings(tasks));
+  }
+
+  /** Applies examples/NAME/ (its Secrets and Job) and awaits its header's outcome: SUCCESS, created 12, total 12. */
+  private Job runExample(String name, String progress) {
+    SpaceOneCluster.apply(cluster.plane, ns, example(name + "/secrets.yaml"), example(name + "/job.yaml"));
+    Job job = awaitFinished(client, ns, name, JOB_TIMEOUT);
+    assertEquals("SUCCESS", job.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, name));
+    assertEquals(progress, job.getStatus().getProgress());
+    assertCounts(job, 12, 0, 0, 0, 12);
+    assertEquals(List.of(0L, 0L), List.of(job.getStatus().getDeletedCount(), job.getStatus().getDisconnectedCount()));
+    return job;
   }
 
   /**
