@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
-import dev.spaceone.runner.grpc.PluginMethods;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
 import dev.spaceone.store.LocalPostgres;
 import io.grpc.Status;
 import java.io.IOException;
@@ -55,7 +55,7 @@ class PostgresSinkTest {
   }
 
   private JsonNode collect(String jobUid, List<ResourceInfo> records, boolean breakAtEnd) throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       records.forEach(out::onNext);
       if (breakAtEnd) {
         out.onError(Status.UNAVAILABLE.withDescription("plugin went away").asRuntimeException());
@@ -135,7 +135,7 @@ class PostgresSinkTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       out.onNext(Resources.cloudService("a"));
       out.onCompleted();
     })) {
