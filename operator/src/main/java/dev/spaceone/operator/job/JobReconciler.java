@@ -295,6 +295,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   }
 
   private void release(Pod pod, Context<Job> context) {
+    PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod, TaskPodBuilder.PLAN_FINALIZER);
     if (released != null) {
       planningPods(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);

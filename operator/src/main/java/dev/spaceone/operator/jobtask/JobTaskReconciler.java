@@ -284,8 +284,12 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     pods.values().forEach(pod -> release(pod, context));
   }
 
-  /** Releases a pod's finalizer and tells the pod cache at once, so the next reconcile does not again. */
+  /**
+   * Releases a judged pod's finalizer (stopping it if its runner may still start) and tells the pod cache at once,
+   * so the next reconcile does not again.
+   */
   private void release(Pod pod, Context<JobTask> context) {
+    PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
       podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);

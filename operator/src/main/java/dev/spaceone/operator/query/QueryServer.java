@@ -380,7 +380,7 @@ public final class QueryServer implements Closeable, HttpService {
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
     ObjectNode status;
     try {
-      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"), budget);
+      status = queries.run(kind, resource, store.scope(resource, namespaces), spec.get("query"), budget);
     } catch (QueryException e) {
       return switch (e.kind()) {
         case DEADLINE -> json(504, StatusResponses.timeout(e.reason()));

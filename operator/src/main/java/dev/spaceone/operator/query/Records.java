@@ -32,6 +32,20 @@ public final class Records {
   /** The record key that identifies a JobTask record. */
   public static final String JOB_TASK_ID = "job_task_id";
 
+  /** Keys of a JobTask record that hold few distinct strings: kept as dictionary-encoded columns for scans. */
+  static final List<String> TASK_TEXT_KEYS = List.of(JOB_ID, "namespace", "status", "service", "provider",
+      "service_account_id", "project_id", "workspace_id", "domain_id", "collector_id", "data_source_id",
+      "resource_group", "secret_id", "error_code");
+  /** Keys of a JobTask record that hold whole numbers: kept as number columns for scans. */
+  static final List<String> TASK_NUMBER_KEYS = numberKeys("attempts");
+  /** Keys of a Job record that hold few distinct strings. */
+  static final List<String> JOB_TEXT_KEYS = List.of("namespace", "status", "service", "plugin_id", "plugin_image",
+      "project_id", "workspace_id", "domain_id", "collector_id", "data_source_id", "resource_group",
+      "request_secret_id", "request_workspace_id", "error_code");
+  /** Keys of a Job record that hold whole numbers. */
+  static final List<String> JOB_NUMBER_KEYS = numberKeys("total_tasks", "remained_tasks", "success_tasks",
+      "failure_tasks", "canceled_tasks", "running_tasks");
+
   private Records() {
   }
 
@@ -124,6 +138,14 @@ public final class Records {
       put(r, "finished_at", status.getFinishedAt());
     }
     return Collections.unmodifiableMap(r);
+  }
+
+  private static List<String> numberKeys(String... keys) {
+    List<String> out = new ArrayList<>(List.of(keys));
+    for (ResultCount count : ResultCount.values()) {
+      out.add(count.resultKey());
+    }
+    return List.copyOf(out);
   }
 
   private static void identity(Map<String, Object> r, IdentityFields f) {
