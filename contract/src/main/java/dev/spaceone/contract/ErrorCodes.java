@@ -34,7 +34,10 @@ public final class ErrorCodes {
   public static final String TOO_MANY_TASKS = "ERROR_TOO_MANY_TASKS";
 
   // The plugin runner: the whole task.
-  /** Nothing accepted connections on the plugin endpoint before the connect deadline. */
+  /**
+   * Nothing accepted connections on the plugin endpoint before the connect deadline; or (operator, from the pod's
+   * status) the plugin sidecar's startup probe never passed, so the runner never started.
+   */
   public static final String PLUGIN_UNREACHABLE = "ERROR_PLUGIN_UNREACHABLE";
   /** The runner's own deadline (the task's timeout, or a unary call's bound) ran out. */
   public static final String PLUGIN_TIMEOUT = "ERROR_PLUGIN_TIMEOUT";

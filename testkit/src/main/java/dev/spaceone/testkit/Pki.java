@@ -113,12 +113,28 @@ public final class Pki {
 
   /** A TLS server certificate signed by {@code ca} for localhost, 127.0.0.1 and the given names and addresses. */
   public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses) {
-    KeyPair keyPair = rsaKeyPair();
+    return server(ca, commonName, dnsNames, ipAddresses, rsaKeyPair());
+  }
+
+  /** As above, for a key pair of the caller's (an EC key, say). */
+  public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses,
+      KeyPair keyPair) {
     List<GeneralName> sans = new ArrayList<>();
     Stream.concat(Stream.of("localhost"), dnsNames.stream()).distinct()
         .forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
     Stream.concat(Stream.of("127.0.0.1"), ipAddresses.stream()).distinct()
         .forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
+    return new Issued(sign(subject(commonName, List.of()), keyPair, x500(ca.certificate()), ca.keyPair(),
+        ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans), keyPair, null, null);
+  }
+
+  /**
+   * A TLS server certificate signed by {@code ca} for exactly these DNS names (no localhost or 127.0.0.1 added):
+   * a client that checks host names refuses it for any other name or address.
+   */
+  public static Issued serverForNames(Issued ca, String commonName, List<String> dnsNames) {
+    KeyPair keyPair = rsaKeyPair();
+    List<GeneralName> sans = dnsNames.stream().map(d -> new GeneralName(GeneralName.dNSName, d)).toList();
     return new Issued(sign(subject(commonName, List.of()), keyPair, x500(ca.certificate()), ca.keyPair(),
         ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans), keyPair, null, null);
   }

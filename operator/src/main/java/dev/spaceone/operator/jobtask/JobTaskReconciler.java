@@ -230,7 +230,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         // Not retried: the write above reconciles this task again, which then stops it.
         return UpdateControl.noUpdate();
       }
-      Instant due = (failedAt == null ? now : failedAt).plus(backoff(attempt));
+      Instant due = (failedAt == null ? now : failedAt).plus(settings.retryDelay(attempt));
       if (now.isBefore(due)) {
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, due));
       }
@@ -284,8 +284,12 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     pods.values().forEach(pod -> release(pod, context));
   }
 
-  /** Releases a pod's finalizer and tells the pod cache at once, so the next reconcile does not again. */
+  /**
+   * Releases a judged pod's finalizer (stopping it if its runner may still start) and tells the pod cache at once,
+   * so the next reconcile does not again.
+   */
   private void release(Pod pod, Context<JobTask> context) {
+    PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
       podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
@@ -307,11 +311,6 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
 
   private List<JobTask> siblings(Job job) {
     return tasks.byIndex(BY_JOB, jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName()));
-  }
-
-  private Duration backoff(int failedAttempt) {
-    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(failedAttempt - 1, 20));
-    return delay.compareTo(settings.retryBackoffLimit()) > 0 ? settings.retryBackoffLimit() : delay;
   }
 
   private static int parallelism(Job job) {

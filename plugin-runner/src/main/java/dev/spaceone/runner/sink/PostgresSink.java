@@ -40,6 +40,10 @@ final class PostgresSink implements ResourceSink {
           + task.service() + " task takes sink none or log", null);
     }
     Task.Identity id = task.identity();
+    if (id.jobUid() == null || id.jobUid().isBlank()) {
+      // Without it every run of the Job would look like the first: created again, nothing ever disconnected.
+      throw new SinkException(ErrorCodes.SINK_CONFIG, "sink postgres needs the Job's uid (task.json job_uid)", null);
+    }
     // A re-created Job reuses its name: the uid makes "first seen by this Job" mean this run.
     String jobKey = String.join("/", id.namespace(), task.jobId(), id.jobUid());
     try {
