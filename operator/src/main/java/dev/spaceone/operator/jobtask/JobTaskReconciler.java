@@ -69,6 +69,12 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private final TaskWakeups wakeups = new TaskWakeups();
   /** Each Job's admission, by the Job's uid, so that a later Job of the same name starts afresh. */
   private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
+  /**
+   * When this process first saw each running pod (by namespace/name) whose task is not yet IN_PROGRESS. The delay counts
+   * from here, not from the pod's start: an operator that sees pods late (a busy API server) would otherwise
+   * write IN_PROGRESS for pods about to end. Lost on restart, which only delays an IN_PROGRESS.
+   */
+  private final Map<String, Instant> seenRunning = new ConcurrentHashMap<>();
   private IndexedResourceCache<JobTask> tasks;
   private OrphanPodReleaser orphanPodReleaser;
 
@@ -200,8 +206,8 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   }
 
   /**
-   * The pod has not ended: once it has run for {@link #IN_PROGRESS_AFTER}, the task is IN_PROGRESS with it. A pod
-   * that ends sooner takes its task straight to the final status: one status write per task instead of two.
+   * The pod has not ended: once it has been seen running for {@link #IN_PROGRESS_AFTER}, the task is IN_PROGRESS
+   * with it. A pod that ends sooner takes its task straight to the final status: one status write, not two.
    */
   private UpdateControl<JobTask> follow(JobTask task, Pod pod, int attempt, Job job, Instant now) {
     JobTaskStatus status = task.getStatus();
@@ -209,15 +215,16 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     boolean recorded = TaskState.of(status) == TaskState.IN_PROGRESS
         && pod.getMetadata().getName().equals(status.getPodName());
     if (running && !recorded) {
-      Instant started = PodOutcomes.startedAt(pod).orElse(now);
-      Instant due = started.plus(IN_PROGRESS_AFTER);
+      Instant due = seenRunning.computeIfAbsent(podKey(pod), key -> now).plus(IN_PROGRESS_AFTER);
       if (now.isBefore(due)) {
         Instant deadline = jobDeadline(job);
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(
             Duration.between(now, deadline != null && deadline.isBefore(due) ? deadline : due));
       }
+      Instant started = PodOutcomes.startedAt(pod).orElse(now);
       statusRecorder.record(task, TaskStatusTransitions.running(TaskStatusTransitions.startedAt(status, started),
           pod.getMetadata().getName(), attempt, now));
+      seenRunning.remove(podKey(pod));
     }
     return untilJobDeadline(job, now);
   }
@@ -311,6 +318,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
 
   /** Releases a pod's finalizer and tells the pod cache at once, so the next reconcile does not again. */
   private void release(Pod pod, Context<JobTask> context) {
+    seenRunning.remove(podKey(pod));
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
       podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
@@ -385,6 +393,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
     }
     return byAttempt;
+  }
+
+  private static String podKey(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
   private static String jobKey(String namespace, String jobName) {
