@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -101,7 +102,7 @@ class QueryApiE2ETest {
     // The query server as the operator runs it: authentication from kube-system/extension-apiserver-authentication
     // (published by the real apiserver with its front-proxy CA), SubjectAccessReviews through the admin client.
     server = QueryServer.start(QueryServerConfig.defaults().withBindAddress(HOST_ADDRESS).withPort(0).withTlsDir(tls),
-        admin, operator.operator.records());
+        admin, operator.operator.records(), Clock.systemUTC());
     int port = server.port();
 
     admin.services().inNamespace(serviceNs).resource(new ServiceBuilder().withNewMetadata().withName(SERVICE)

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ final class RunningOperator implements AutoCloseable {
         "LEADER_ELECTION", "true",
         "LEADER_ELECTION_NAMESPACE", leaseNamespace,
         "MANAGEMENT_PORT", "-1"));
-    operator = SpaceOneOperator.start(operatorClient, Settings.fromEnvironment(env).operator());
+    operator = SpaceOneOperator.start(operatorClient, Settings.fromEnvironment(env).operator(), Clock.systemUTC());
     SpaceOneCluster.awaitThat("the operator to take its leader Lease", SpaceOneCluster.TIMEOUT, () -> {
       Lease lease = plane.client().leases().inNamespace(leaseNamespace).withName(OperatorSettings.LEASE_NAME).get();
       return lease != null && lease.getSpec().getHolderIdentity() != null

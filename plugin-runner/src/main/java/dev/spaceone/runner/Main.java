@@ -1,7 +1,7 @@
 package dev.spaceone.runner;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.result.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import dev.spaceone.runner.result.TaskResult;
 import java.nio.file.Path;

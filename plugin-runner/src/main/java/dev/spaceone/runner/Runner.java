@@ -1,12 +1,12 @@
 package dev.spaceone.runner;
 
 import com.google.protobuf.Struct;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.cost.CostCollection;
 import dev.spaceone.runner.cost.CostPlan;
 import dev.spaceone.runner.grpc.PluginCallException;
 import dev.spaceone.runner.grpc.PluginConnection;
 import dev.spaceone.runner.inventory.InventoryCollection;
-import dev.spaceone.runner.result.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import dev.spaceone.runner.result.TaskResult;
 import dev.spaceone.runner.sink.ResourceSink;

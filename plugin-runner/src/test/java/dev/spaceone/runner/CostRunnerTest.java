@@ -17,7 +17,9 @@ import dev.spaceone.runner.api.costanalysis.PluginInfo;
 import dev.spaceone.runner.api.costanalysis.SyncedAccountInfo;
 import dev.spaceone.runner.api.costanalysis.TaskInfo;
 import dev.spaceone.runner.api.costanalysis.TasksInfo;
-import dev.spaceone.runner.grpc.PluginMethods;
+import dev.spaceone.runner.api.costanalysis.CostGrpc;
+import dev.spaceone.runner.api.costanalysis.DataSourceGrpc;
+import dev.spaceone.runner.api.costanalysis.JobGrpc;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class CostRunnerTest {
 
   @Test
   void everyRowIsCreatedAndTheRequestCarriesSecretTypeAndDomain() throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COST_GET_DATA, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CostGrpc.getGetDataMethod(), (request, out) -> {
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-01")).addResults(row("2026-01-02")).build());
       out.onNext(CostsInfo.getDefaultInstance());
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-03")).build());
@@ -61,7 +63,7 @@ class CostRunnerTest {
 
   @Test
   void aRowWithoutBilledDateFailsTheTaskAndEndsTheStream() throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COST_GET_DATA, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CostGrpc.getGetDataMethod(), (request, out) -> {
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-01")).addResults(row("")).build());
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-03")).build());
       out.onCompleted();
@@ -80,7 +82,7 @@ class CostRunnerTest {
 
   @Test
   void theLogSinkPrintsEachRow() throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COST_GET_DATA, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CostGrpc.getGetDataMethod(), (request, out) -> {
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-01")).addResults(row("2026-01-02")).build());
       out.onCompleted();
     })) {
@@ -105,8 +107,8 @@ class CostRunnerTest {
         .addSyncedAccounts(SyncedAccountInfo.newBuilder().setAccountId("a1"))
         .build();
     try (FakePlugin plugin = new FakePlugin()
-        .unary(PluginMethods.DATA_SOURCE_INIT, r -> PluginInfo.getDefaultInstance())
-        .unary(PluginMethods.COST_GET_TASKS, r -> plan)) {
+        .unary(DataSourceGrpc.getInitMethod(), r -> PluginInfo.getDefaultInstance())
+        .unary(JobGrpc.getGetTasksMethod(), r -> plan)) {
       String task = costTask(",\"start\":\"2026-01\",\"last_synchronized_at\":\"2026-02-01T00:00:00Z\"")
           .replace("\"job_task_id\":\"c-0\"", "\"job_task_id\":\"\"");
       RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("plan", task, plugin);
@@ -148,7 +150,7 @@ class CostRunnerTest {
       plan.addTasks(TaskInfo.newBuilder().setTaskOptions(Struct.newBuilder().putFields("account",
           Value.newBuilder().setStringValue("account-" + i).build())));
     }
-    try (FakePlugin plugin = new FakePlugin().unary(PluginMethods.COST_GET_TASKS, r -> plan.build())) {
+    try (FakePlugin plugin = new FakePlugin().unary(JobGrpc.getGetTasksMethod(), r -> plan.build())) {
       RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("plan", costTask(""), plugin);
 
       assertEquals(0, outcome.exitCode(), outcome.resultText());
@@ -165,8 +167,8 @@ class CostRunnerTest {
   @Test
   void aFailedPlanPrintsNothingAndReportsTheError() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
-        .unary(PluginMethods.DATA_SOURCE_INIT, r -> PluginInfo.getDefaultInstance())
-        .unary(PluginMethods.COST_GET_TASKS, r -> {
+        .unary(DataSourceGrpc.getInitMethod(), r -> PluginInfo.getDefaultInstance())
+        .unary(JobGrpc.getGetTasksMethod(), r -> {
           throw Status.INVALID_ARGUMENT.withDescription("ERROR_REQUIRED_PARAMETER: Required parameter. (key = start)")
               .asRuntimeException();
         })) {

@@ -15,7 +15,8 @@ import dev.spaceone.runner.api.inventory.ResourceInfo;
 import dev.spaceone.runner.api.inventory.TaskInfo;
 import dev.spaceone.runner.api.inventory.TasksInfo;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.grpc.PluginMethods;
+import dev.spaceone.runner.api.inventory.JobGrpc;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -35,10 +36,10 @@ class InventoryRunnerTest {
 
   private static FakePlugin plugin(List<Struct> tasks, List<ResourceInfo> perSubTask) {
     return new FakePlugin()
-        .unary(PluginMethods.COLLECTOR_INIT, r -> PluginInfo.getDefaultInstance())
-        .unary(PluginMethods.INVENTORY_GET_TASKS, r -> TasksInfo.newBuilder().addAllTasks(
+        .unary(CollectorGrpc.getInitMethod(), r -> PluginInfo.getDefaultInstance())
+        .unary(JobGrpc.getGetTasksMethod(), r -> TasksInfo.newBuilder().addAllTasks(
             tasks.stream().map(t -> TaskInfo.newBuilder().setTaskOptions(t).build()).toList()).build())
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           perSubTask.forEach(out::onNext);
           out.onCompleted();
         });
@@ -84,7 +85,7 @@ class InventoryRunnerTest {
   @Test
   void getTasksUnimplementedMeansOneSubTaskWithoutTaskOptions() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           out.onNext(Resources.cloudService("a"));
           out.onCompleted();
         })) {
@@ -103,10 +104,10 @@ class InventoryRunnerTest {
   @Test
   void getTasksFailingOtherwiseAlsoMeansOneSubTaskAsInSpaceOne() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
-        .unary(PluginMethods.INVENTORY_GET_TASKS, r -> {
+        .unary(JobGrpc.getGetTasksMethod(), r -> {
           throw Status.INTERNAL.withDescription("ERROR_UNKNOWN: 'NoneType' object is not callable").asRuntimeException();
         })
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           out.onNext(Resources.cloudService("a"));
           out.onCompleted();
         })) {
@@ -160,7 +161,7 @@ class InventoryRunnerTest {
   @Test
   void aStreamErrorKeepsTheCountsSoFarAndRecordsErrorCollectorPlugin() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           out.onNext(Resources.cloudService("a"));
           out.onNext(Resources.cloudService("b"));
           out.onError(Status.INTERNAL.withDescription("ERROR_AUTHENTICATION_FAILURE: token expired")
@@ -182,7 +183,7 @@ class InventoryRunnerTest {
 
   @Test
   void aUnaryCallThatNeverAnswersEndsAtItsBound() throws Exception {
-    try (FakePlugin plugin = new FakePlugin().silent(PluginMethods.COLLECTOR_INIT)) {
+    try (FakePlugin plugin = new FakePlugin().silent(CollectorGrpc.getInitMethod())) {
       RunnerHarness harness = new RunnerHarness(dir);
       harness.unaryTimeout = Duration.ofSeconds(1);
       RunnerHarness.Outcome outcome = harness.run("collect", inventoryTask(""), plugin);
@@ -197,7 +198,7 @@ class InventoryRunnerTest {
   @Test
   void aStreamThatStallsEndsAtTheTaskDeadlineKeepingItsCounts() throws Exception {
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> out.onNext(Resources.cloudService("a")))) {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> out.onNext(Resources.cloudService("a")))) {
       RunnerHarness harness = new RunnerHarness(dir);
       harness.timeout = Duration.ofSeconds(3);
       RunnerHarness.Outcome outcome = harness.run("collect", inventoryTask(""), plugin);
@@ -215,7 +216,7 @@ class InventoryRunnerTest {
     ResourceInfo big = Resources.cloudService("big").toBuilder().setResource(Struct.newBuilder()
         .putFields("blob", Value.newBuilder().setStringValue("x".repeat(64 * 1024)).build())).build();
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           out.onNext(Resources.cloudService("a"));
           out.onNext(big);
           out.onCompleted();
@@ -236,7 +237,7 @@ class InventoryRunnerTest {
     ResourceInfo big = Resources.cloudService("big").toBuilder().setResource(Struct.newBuilder()
         .putFields("blob", Value.newBuilder().setStringValue("x".repeat(6 * 1024 * 1024)).build())).build();
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           out.onNext(big);
           out.onCompleted();
         })) {
@@ -269,7 +270,7 @@ class InventoryRunnerTest {
   void thousandsOfFailuresStillGiveAResultWithin4096Bytes() throws Exception {
     ResourceInfo failure = Resources.failure("y".repeat(300));
     try (FakePlugin plugin = new FakePlugin()
-        .stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+        .stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
           for (int i = 0; i < 5000; i++) {
             out.onNext(failure);
           }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.grpc.PluginMethods;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
@@ -79,7 +79,7 @@ class PluginFailureTest {
   @Test
   void aGrpcAnswerThatIsNotTheExpectedMessageIsAPluginError() throws Exception {
     // The plugin's collect answers bytes that do not parse as a ResourceInfo.
-    MethodDescriptor<InputStream, InputStream> raw = PluginMethods.COLLECTOR_COLLECT.toBuilder(
+    MethodDescriptor<InputStream, InputStream> raw = CollectorGrpc.getCollectMethod().toBuilder(
         new RawMarshaller(), new RawMarshaller()).build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(raw.getServiceName())
         .addMethod(raw, ServerCalls.asyncServerStreamingCall((request, out) -> {
@@ -110,7 +110,7 @@ class PluginFailureTest {
     // Something that ignores every deadline (as a stuck sink would): it goes on only once the watchdog halted
     // (in production the process ends there; here the run goes on, and its own result is not written over).
     RunnerHarness.Outcome outcome;
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       out.onNext(Resources.cloudService("a"));
       out.onCompleted();
     })) {

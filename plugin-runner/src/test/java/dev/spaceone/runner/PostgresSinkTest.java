@@ -2,10 +2,11 @@ package dev.spaceone.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
-import dev.spaceone.runner.grpc.PluginMethods;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
 import dev.spaceone.store.LocalPostgres;
 import io.grpc.Status;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class PostgresSinkTest {
   }
 
   private JsonNode collect(String jobUid, List<ResourceInfo> records, boolean breakAtEnd) throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       records.forEach(out::onNext);
       if (breakAtEnd) {
         out.onError(Status.UNAVAILABLE.withDescription("plugin went away").asRuntimeException());
@@ -113,12 +114,28 @@ class PostgresSinkTest {
   }
 
   @Test
+  void withoutTheJobsUidTheTaskFailsBeforeWriting() throws Exception {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
+      out.onNext(Resources.cloudService("a"));
+      out.onCompleted();
+    })) {
+      RunnerHarness harness = new RunnerHarness(dir);
+      harness.sinkDir = sinkDir(server.settingsKeys());
+      RunnerHarness.Outcome outcome = harness.run("collect", task(""), plugin);
+      assertEquals(1, outcome.exitCode());
+      JsonNode error = outcome.result().get("errors").get(0);
+      assertEquals("ERROR_SINK_CONFIG", error.get("error_code").asText(), outcome.resultText());
+      assertTrue(error.get("message").asText().contains("job_uid"), outcome.resultText());
+    }
+  }
+
+  @Test
   void anUnreachableDatabaseFailsTheTaskWithItsCode() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       out.onNext(Resources.cloudService("a"));
       out.onCompleted();
     })) {

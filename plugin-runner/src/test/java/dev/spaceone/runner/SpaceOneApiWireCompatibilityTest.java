@@ -9,7 +9,13 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import dev.spaceone.runner.api.costanalysis.CostGrpc;
 import dev.spaceone.runner.api.costanalysis.CostJobProto;
+import dev.spaceone.runner.api.costanalysis.DataSourceGrpc;
+import dev.spaceone.runner.api.costanalysis.JobGrpc;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServiceDescriptor;
 import dev.spaceone.runner.api.costanalysis.CostProto;
 import dev.spaceone.runner.api.costanalysis.DataSourceProto;
 import dev.spaceone.runner.api.inventory.CollectorProto;
@@ -20,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,6 +57,28 @@ class SpaceOneApiWireCompatibilityTest {
       assertTrue(copy != null, "no copy of " + wheel.getName());
       assertEquals(wire(wheel).toString(), wire(copy).toString(), wheel.getName());
     }
+  }
+
+  /** The generated stubs call exactly the wheel's methods: path, kind (unary / server stream), no other. */
+  @Test
+  void theGeneratedStubsCallTheWheelsMethods() throws IOException {
+    Map<String, MethodType> wheel = new TreeMap<>();
+    for (FileDescriptorProto file : golden().getFileList()) {
+      for (ServiceDescriptorProto service : file.getServiceList()) {
+        for (MethodDescriptorProto method : service.getMethodList()) {
+          assertTrue(!method.getClientStreaming(), method.getName());
+          wheel.put(io.grpc.MethodDescriptor.generateFullMethodName(file.getPackage() + "." + service.getName(),
+              method.getName()), method.getServerStreaming() ? MethodType.SERVER_STREAMING : MethodType.UNARY);
+        }
+      }
+    }
+    Map<String, MethodType> stubs = new TreeMap<>();
+    for (ServiceDescriptor service : List.of(CollectorGrpc.getServiceDescriptor(),
+        dev.spaceone.runner.api.inventory.JobGrpc.getServiceDescriptor(), DataSourceGrpc.getServiceDescriptor(),
+        JobGrpc.getServiceDescriptor(), CostGrpc.getServiceDescriptor())) {
+      service.getMethods().forEach(m -> stubs.put(m.getFullMethodName(), m.getType()));
+    }
+    assertEquals(wheel, stubs);
   }
 
   @Test

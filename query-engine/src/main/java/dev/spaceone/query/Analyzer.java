@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * AnalyzeQuery, run as python-core's {@code analyze} builds its pipeline: filter ({@code filter} AND
@@ -28,14 +27,14 @@ final class Analyzer {
     this.idKey = idKey;
   }
 
-  AnalyzeResult analyze(List<Map<String, Object>> records, QueryNode query) throws QueryException {
+  AnalyzeResult analyze(RecordSource source, QueryNode query) throws QueryException {
     for (String option : UNSUPPORTED) {
       if (query.has(option)) {
         throw query.get(option).error("is not supported by this query API");
       }
     }
     QueryBudget budget = query.budget();
-    Predicate<Map<String, Object>> filter = filters.compile(query);
+    Filter filter = filters.compile(query);
     List<GroupStage.GroupKey> keys = groupBy(query.get("group_by"));
     List<Field> fields = fields(query.get("fields"));
     GroupStage group = new GroupStage(keys, fields.stream().map(Field::compiled).toList(), budget);
@@ -56,12 +55,12 @@ final class Analyzer {
 
     List<Map<String, Object>> rows;
     if (unwindNode.isAbsent()) {
-      rows = Statistics.filterAndGroup(records, filter, group, budget);
+      rows = Statistics.filterAndGroup(source, filter, group, budget);
     } else {
       if (!unwindNode.isObject()) {
         throw unwindNode.error("must be an object {path}");
       }
-      rows = AggregateStages.unwind(unwindNode).apply(Statistics.matching(records, filter, budget));
+      rows = AggregateStages.unwind(unwindNode).apply(Statistics.matching(source.records(), filter, budget));
       if (unwindNode.has("filter")) {
         rows = MatchStage.compile(unwindNode, filters.clock()).apply(rows);
       }

@@ -26,7 +26,7 @@ final class FilterCompiler {
   }
 
   /** {@code filter} AND ({@code filter_or} ...) of the given query object. */
-  Predicate<Map<String, Object>> compile(QueryNode owner) throws QueryException {
+  Filter compile(QueryNode owner) throws QueryException {
     return compile(owner, List.of());
   }
 
@@ -36,17 +36,22 @@ final class FilterCompiler {
    * to {@code filter_or}, so any word in any key matches, and the keyword is ORed with the caller's own
    * {@code filter_or}.
    */
-  Predicate<Map<String, Object>> compile(QueryNode owner, List<KeyPath> keywordKeys) throws QueryException {
-    List<Predicate<Map<String, Object>>> all = conditions(owner.get("filter"));
-    List<Predicate<Map<String, Object>>> any = conditions(owner.get("filter_or"));
+  Filter compile(QueryNode owner, List<KeyPath> keywordKeys) throws QueryException {
+    List<Filter.Condition> all = conditions(owner.get("filter"));
+    List<Filter.Condition> any = conditions(owner.get("filter_or"));
     any.addAll(keyword(owner.get("keyword"), keywordKeys));
+    List<Predicate<Map<String, Object>>> predicates = new ArrayList<>(tests(all));
     if (!any.isEmpty()) {
-      all.add(anyOf(any));
+      predicates.add(anyOf(tests(any)));
     }
-    return allOf(all);
+    return new Filter(allOf(predicates), all, any);
   }
 
-  private List<Predicate<Map<String, Object>>> keyword(QueryNode keywordNode, List<KeyPath> keys)
+  private static List<Predicate<Map<String, Object>>> tests(List<Filter.Condition> conditions) {
+    return conditions.stream().map(Filter.Condition::test).toList();
+  }
+
+  private List<Filter.Condition> keyword(QueryNode keywordNode, List<KeyPath> keys)
       throws QueryException {
     if (keywordNode.isAbsent() || keys.isEmpty()) {
       return List.of();
@@ -63,24 +68,24 @@ final class FilterCompiler {
     }
     String[] needles = words.toArray(new String[0]);
     Predicate<Object> containsAny = c -> c instanceof String s && Operators.containsAnyIgnoreCase(s, needles);
-    List<Predicate<Map<String, Object>>> any = new ArrayList<>(keys.size());
+    List<Filter.Condition> any = new ArrayList<>(keys.size());
     for (KeyPath key : keys) {
-      any.add(record -> key.anyMatch(record, containsAny));
+      any.add(new Filter.Condition(key, record -> key.anyMatch(record, containsAny)));
     }
     return any;
   }
 
-  private List<Predicate<Map<String, Object>>> conditions(QueryNode list) throws QueryException {
+  private List<Filter.Condition> conditions(QueryNode list) throws QueryException {
     List<QueryNode> items = list.list();
     list.budget().countConditions(items.size(), list);
-    List<Predicate<Map<String, Object>>> compiled = new ArrayList<>();
+    List<Filter.Condition> compiled = new ArrayList<>();
     for (QueryNode condition : items) {
       compiled.add(condition(condition));
     }
     return compiled;
   }
 
-  private Predicate<Map<String, Object>> condition(QueryNode condition) throws QueryException {
+  private Filter.Condition condition(QueryNode condition) throws QueryException {
     if (!condition.isObject()) {
       throw condition.error("must be an object {k, v, o}");
     }
@@ -111,13 +116,13 @@ final class FilterCompiler {
         Predicate<Object> test = operator.factory().create(((List<?>) value).get(i), nodes.get(i), clock);
         any.add(record -> !key.anyMatch(record, test));
       }
-      return any.isEmpty() ? r -> false : anyOf(any);
+      return new Filter.Condition(key, any.isEmpty() ? r -> false : anyOf(any));
     }
     Predicate<Object> test = operator.factory().create(value, valueNode, clock);
     if (operator.negated()) {
-      return record -> !key.anyMatch(record, test);
+      return new Filter.Condition(key, record -> !key.anyMatch(record, test));
     }
-    return record -> key.anyMatch(record, test);
+    return new Filter.Condition(key, record -> key.anyMatch(record, test));
   }
 
   static Predicate<Map<String, Object>> allOf(List<Predicate<Map<String, Object>>> list) {

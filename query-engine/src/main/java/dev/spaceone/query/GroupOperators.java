@@ -20,14 +20,11 @@ final class GroupOperators {
   }
 
   /**
-   * A compiled output field: its name, a way to start a fresh accumulator per group, and the memory one
-   * added row may make it hold (push, add_to_set and merge_objects grow; the others do not).
+   * A compiled output field: its name, operator and key (null for count and push objects; a columnar scan
+   * reads them), a way to start a fresh accumulator per group, and the memory one added row may make it hold
+   * (push, add_to_set and merge_objects grow; the others do not).
    */
-  record GroupField(String name, AccumulatorFactory factory, long bytesPerAdd) {
-    GroupField(String name, AccumulatorFactory factory) {
-      this(name, factory, 0);
-    }
-  }
+  record GroupField(String name, String operator, KeyPath key, AccumulatorFactory factory, long bytesPerAdd) {}
 
   @FunctionalInterface
   interface AccumulatorFactory {
@@ -60,10 +57,10 @@ final class GroupOperators {
   static GroupField compile(String name, String operator, KeyPath key, QueryNode keyNode,
       List<PushField> pushFields) throws QueryException {
     if (operator.equals("count")) {
-      return new GroupField(name, Count::new);
+      return new GroupField(name, operator, null, Count::new, 0);
     }
     if (operator.equals("push") && key == null && !pushFields.isEmpty()) {
-      return new GroupField(name, () -> new PushObjects(pushFields), 72 + 48L * pushFields.size());
+      return new GroupField(name, operator, null, () -> new PushObjects(pushFields), 72 + 48L * pushFields.size());
     }
     if (key == null) {
       throw keyNode.error("is required for operator '" + operator + "'");
@@ -84,7 +81,7 @@ final class GroupOperators {
       case "add_to_set", "merge_objects" -> 56;
       default -> 0;
     };
-    return new GroupField(name, factory, bytesPerAdd);
+    return new GroupField(name, operator, key, factory, bytesPerAdd);
   }
 
   private static final class Count implements Accumulator {

@@ -81,6 +81,56 @@ final class GroupStage implements Stage {
     }
   }
 
+  GroupKey[] keys() {
+    return keys.clone();
+  }
+
+  List<GroupOperators.GroupField> fields() {
+    return fields;
+  }
+
+  /** Estimated memory of one new group, charged to the budget as the group is made. */
+  long bytesPerGroup() {
+    return bytesPerGroup;
+  }
+
+  /**
+   * The output rows of groups given in the order they were first seen: ordered by key values (a stable sort,
+   * so groups whose keys compare equal keep that order), keys missing from the records left out.
+   */
+  List<Map<String, Object>> rows(List<Object[]> keyValues, List<Object[]> results) throws QueryException {
+    Integer[] order = new Integer[keyValues.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      for (int i = 0; i < keys.length; i++) {
+        int c = Values.compare(keyValues.get(a)[i], keyValues.get(b)[i]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    });
+    List<Map<String, Object>> out = new ArrayList<>(order.length);
+    for (int g : order) {
+      budget.tick();
+      Object[] values = keyValues.get(g);
+      Object[] fieldValues = results.get(g);
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] != Values.MISSING) {
+          row.put(keys[i].name(), values[i]);
+        }
+      }
+      for (int f = 0; f < fields.size(); f++) {
+        row.put(fields.get(f).name(), fieldValues[f]);
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
   List<String> keyNames() {
     List<String> names = new ArrayList<>(keys.length);
     for (GroupKey key : keys) {
@@ -155,30 +205,17 @@ final class GroupStage implements Stage {
 
     /** The output rows, ordered by group key values. */
     List<Map<String, Object>> rows() throws QueryException {
-      groups.sort((a, b) -> {
-        for (int i = 0; i < keys.length; i++) {
-          int c = Values.compare(a.keyValues[i], b.keyValues[i]);
-          if (c != 0) {
-            return c;
-          }
-        }
-        return 0;
-      });
-      List<Map<String, Object>> out = new ArrayList<>(groups.size());
+      List<Object[]> keyValues = new ArrayList<>(groups.size());
+      List<Object[]> results = new ArrayList<>(groups.size());
       for (Group group : groups) {
-        budget.tick();
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-          if (group.keyValues[i] != Values.MISSING) {
-            row.put(keys[i].name(), group.keyValues[i]);
-          }
+        keyValues.add(group.keyValues);
+        Object[] fieldValues = new Object[fields.size()];
+        for (int f = 0; f < fieldValues.length; f++) {
+          fieldValues[f] = group.accumulators[f].result();
         }
-        for (int f = 0; f < fields.size(); f++) {
-          row.put(fields.get(f).name(), group.accumulators[f].result());
-        }
-        out.add(row);
+        results.add(fieldValues);
       }
-      return out;
+      return GroupStage.this.rows(keyValues, results);
     }
   }
 

@@ -55,6 +55,15 @@ public final class QueryEngine {
    */
   public SearchResult search(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
       throws QueryException {
+    return search(() -> records, query, budget);
+  }
+
+  /** As {@link #search(List, JsonNode, QueryBudget)}, over a table's records. */
+  public SearchResult search(RecordTable.Scope records, JsonNode query, QueryBudget budget) throws QueryException {
+    return search((RecordSource) records, query, budget);
+  }
+
+  SearchResult search(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
     QueryNode q = QueryNode.root(query, budget);
     Predicate<Map<String, Object>> filter = filters.compile(q, keywordKeys);
     Sorting sorting = Sorting.read(q.get("sort"));
@@ -62,7 +71,7 @@ public final class QueryEngine {
     Projection only = Projection.read(q.get("only"));
     boolean countOnly = q.get("count_only").bool(false);
 
-    List<Map<String, Object>> matched = Statistics.matching(records, filter, budget);
+    List<Map<String, Object>> matched = Statistics.matching(source.records(), filter, budget);
     if (countOnly) {
       return new SearchResult(List.of(), matched.size());
     }
@@ -85,7 +94,19 @@ public final class QueryEngine {
   /** StatisticsQuery: {@code distinct} or {@code aggregate}, with {@code filter, filter_or, page}. */
   public StatResult stat(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
       throws QueryException {
-    return statistics.stat(records, QueryNode.root(query, budget));
+    return stat(() -> records, query, budget);
+  }
+
+  /**
+   * As {@link #stat(List, JsonNode, QueryBudget)}, over a table's records: a group over its columns is scanned
+   * there, without reading the maps.
+   */
+  public StatResult stat(RecordTable.Scope records, JsonNode query, QueryBudget budget) throws QueryException {
+    return stat((RecordSource) records, query, budget);
+  }
+
+  StatResult stat(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
+    return statistics.stat(source, QueryNode.root(query, budget));
   }
 
   /** {@link #analyze(List, JsonNode, QueryBudget)} with a budget of the default limits (tests, tools). */
@@ -100,8 +121,18 @@ public final class QueryEngine {
    */
   public AnalyzeResult analyze(List<Map<String, Object>> records, JsonNode query, QueryBudget budget)
       throws QueryException {
+    return analyze(() -> records, query, budget);
+  }
+
+  /** As {@link #analyze(List, JsonNode, QueryBudget)}, over a table's records (grouped over its columns if it can). */
+  public AnalyzeResult analyze(RecordTable.Scope records, JsonNode query, QueryBudget budget)
+      throws QueryException {
+    return analyze((RecordSource) records, query, budget);
+  }
+
+  AnalyzeResult analyze(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
     QueryNode q = QueryNode.root(query, budget);
-    AnalyzeResult result = analyzer.analyze(records, q);
+    AnalyzeResult result = analyzer.analyze(source, q);
     ResultSize.check(result.results(), q);
     return result;
   }

@@ -20,27 +20,27 @@ final class Statistics {
     this.stages = stages;
   }
 
-  StatResult stat(List<Map<String, Object>> records, QueryNode query) throws QueryException {
+  StatResult stat(RecordSource source, QueryNode query) throws QueryException {
     QueryNode distinct = query.get("distinct");
     QueryNode aggregate = query.get("aggregate");
     if (distinct.isAbsent() == aggregate.isAbsent()) {
       throw query.error("needs exactly one of distinct or aggregate");
     }
-    Predicate<Map<String, Object>> filter = filters.compile(query);
+    Filter filter = filters.compile(query);
     Paging paging = Paging.read(query.get("page"), null);
     QueryBudget budget = query.budget();
     List<Object> values;
     if (!distinct.isAbsent()) {
-      values = distinct(KeyPath.from(distinct), records, filter, budget);
+      values = distinct(KeyPath.from(distinct), source.records(), filter, budget);
     } else {
       List<Stage> pipeline = stages.compile(aggregate);
       List<Map<String, Object>> rows;
       int next = 0;
       if (!pipeline.isEmpty() && pipeline.get(0) instanceof GroupStage group) {
-        rows = filterAndGroup(records, filter, group, budget);
+        rows = filterAndGroup(source, filter, group, budget);
         next = 1;
       } else {
-        rows = matching(records, filter, budget);
+        rows = matching(source.records(), filter, budget);
       }
       for (Stage stage : pipeline.subList(next, pipeline.size())) {
         rows = stage.apply(rows);
@@ -69,11 +69,18 @@ final class Statistics {
     return matched;
   }
 
-  /** Filter and group in one pass over the records (the usual stat query, and every analyze). */
-  static List<Map<String, Object>> filterAndGroup(List<Map<String, Object>> records,
-      Predicate<Map<String, Object>> filter, GroupStage group, QueryBudget budget) throws QueryException {
+  /**
+   * Filter and group in one pass over the records (the usual stat query, and every analyze): over the source's
+   * columns when it has the columns the query reads, else over the maps.
+   */
+  static List<Map<String, Object>> filterAndGroup(RecordSource source, Filter filter, GroupStage group,
+      QueryBudget budget) throws QueryException {
+    List<Map<String, Object>> columnar = source.filterAndGroup(filter, group, budget);
+    if (columnar != null) {
+      return columnar;
+    }
     GroupStage.Grouping grouping = group.start();
-    for (Map<String, Object> record : records) {
+    for (Map<String, Object> record : source.records()) {
       budget.tick();
       if (filter.test(record)) {
         grouping.add(record);

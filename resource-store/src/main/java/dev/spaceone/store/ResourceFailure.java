@@ -8,7 +8,4 @@ import java.util.Map;
  * rule), {@code ERROR_RESOURCE_NOT_STORABLE} (PostgreSQL refused the document, e.g. a \u0000 in a string).
  */
 public record ResourceFailure(String errorCode, String message, Map<String, Object> additional) {
-  public static final String MATCH_RULE = "ERROR_MATCH_RULE";
-  public static final String TOO_MANY_MATCH = "ERROR_TOO_MANY_MATCH";
-  public static final String NOT_STORABLE = "ERROR_RESOURCE_NOT_STORABLE";
 }

@@ -1,5 +1,6 @@
 package dev.spaceone.store;
 
+import dev.spaceone.contract.ErrorCodes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.net.ssl.SSLException;
@@ -46,7 +47,7 @@ public final class ResourceStore {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new StoreException(StoreException.SCHEMA,
+      throw new StoreException(ErrorCodes.SINK_SCHEMA,
           "the store's schema cannot be created or migrated in " + settings.database() + ": " + e.getMessage(), e);
     }
     return store;
@@ -68,20 +69,23 @@ public final class ResourceStore {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = e.getMessage();
     if (state.startsWith("28")) {
-      return new StoreException(StoreException.AUTH, "PostgreSQL at " + where + " refused the login: " + message, e);
+      return new StoreException(ErrorCodes.SINK_AUTH, "PostgreSQL at " + where + " refused the login: " + message, e);
     }
     if (state.equals("3D000")) {
-      return new StoreException(StoreException.CONFIG, "PostgreSQL at " + where + ": " + message, e);
+      return new StoreException(ErrorCodes.SINK_CONFIG, "PostgreSQL at " + where + ": " + message, e);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException || state.equals("08004")
-          || (t.getMessage() != null && t.getMessage().contains("SSL"))) {
-        return new StoreException(StoreException.TLS, "TLS to PostgreSQL at " + where + " failed: " + message, e);
+      // pgjdbc reports a certificate that does not name the host (sslmode verify-full) as a plain connection
+      // failure: "The hostname ... could not be verified by hostnameverifier ...".
+      String text = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof SSLException || state.equals("08004") || text.contains("SSL")
+          || text.contains("hostnameverifier")) {
+        return new StoreException(ErrorCodes.SINK_TLS, "TLS to PostgreSQL at " + where + " failed: " + message, e);
       }
     }
     if (state.startsWith("08")) {
-      return new StoreException(StoreException.UNREACHABLE, "PostgreSQL at " + where + " cannot be reached: " + message, e);
+      return new StoreException(ErrorCodes.SINK_UNREACHABLE, "PostgreSQL at " + where + " cannot be reached: " + message, e);
     }
-    return new StoreException(StoreException.WRITE, "PostgreSQL at " + where + ": " + message, e);
+    return new StoreException(ErrorCodes.SINK_WRITE, "PostgreSQL at " + where + ": " + message, e);
   }
 }

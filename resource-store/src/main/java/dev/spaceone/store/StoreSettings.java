@@ -1,5 +1,6 @@
 package dev.spaceone.store;
 
+import dev.spaceone.contract.ErrorCodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,13 +31,13 @@ public final class StoreSettings {
     this.database = required("database", database);
     this.user = required("user", user);
     if (port < 1 || port > 65535) {
-      throw new StoreException(StoreException.CONFIG, "sink setting port must be 1..65535, not " + port);
+      throw new StoreException(ErrorCodes.SINK_CONFIG, "sink setting port must be 1..65535, not " + port);
     }
     this.port = port;
     this.password = password == null ? "" : password;
     this.sslMode = sslMode == null || sslMode.isBlank() ? "prefer" : sslMode.trim();
     if (!SSL_MODES.contains(this.sslMode)) {
-      throw new StoreException(StoreException.CONFIG,
+      throw new StoreException(ErrorCodes.SINK_CONFIG,
           "sink setting sslmode must be one of " + String.join(", ", SSL_MODES.stream().sorted().toList())
               + ", not '" + this.sslMode + "'");
     }
@@ -46,7 +47,7 @@ public final class StoreSettings {
   /** The mounted sink Secret: one file per key (SPACEONE_SINK_DIR). */
   public static StoreSettings fromDirectory(Path dir) throws StoreException {
     if (dir == null || !Files.isDirectory(dir)) {
-      throw new StoreException(StoreException.CONFIG, "sink settings folder " + dir + " does not exist");
+      throw new StoreException(ErrorCodes.SINK_CONFIG, "sink settings folder " + dir + " does not exist");
     }
     Path cert = dir.resolve("sslrootcert");
     return fromMap(Map.of(
@@ -62,7 +63,7 @@ public final class StoreSettings {
     try {
       port = portText.isEmpty() ? 5432 : Integer.parseInt(portText);
     } catch (NumberFormatException e) {
-      throw new StoreException(StoreException.CONFIG, "sink setting port is not a number: '" + portText + "'");
+      throw new StoreException(ErrorCodes.SINK_CONFIG, "sink setting port is not a number: '" + portText + "'");
     }
     return new StoreSettings(keys.get("host"), port, keys.get("database"), keys.get("user"), keys.get("password"),
         keys.get("sslmode"), sslRootCert);
@@ -78,13 +79,13 @@ public final class StoreSettings {
       // A Secret made with `kubectl create secret --from-file` often ends in a newline; a password never does.
       return key.equals("password") ? value.replaceAll("\\R\\z", "") : value.trim();
     } catch (IOException e) {
-      throw new StoreException(StoreException.CONFIG, "sink setting " + key + " cannot be read: " + e.getMessage());
+      throw new StoreException(ErrorCodes.SINK_CONFIG, "sink setting " + key + " cannot be read: " + e.getMessage());
     }
   }
 
   private static String required(String key, String value) throws StoreException {
     if (value == null || value.isBlank()) {
-      throw new StoreException(StoreException.CONFIG, "sink setting " + key + " is missing");
+      throw new StoreException(ErrorCodes.SINK_CONFIG, "sink setting " + key + " is missing");
     }
     return value.trim();
   }

@@ -3,6 +3,7 @@ package dev.spaceone.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spaceone.contract.ErrorCodes;
 import java.nio.ByteBuffer;
 import java.sql.Array;
 import java.sql.Connection;
@@ -67,11 +68,11 @@ public final class TaskWriter implements AutoCloseable {
       identity = MatchRules.identify(scope.domainId(), resource.resourceType(), resource.matchRules(),
           resource.resource());
     } catch (MatchRules.Unusable e) {
-      failures.add(new ResourceFailure(ResourceFailure.MATCH_RULE, e.getMessage(), additional(resource)));
+      failures.add(new ResourceFailure(ErrorCodes.MATCH_RULE, e.getMessage(), additional(resource)));
       return;
     }
     if (resource.resource() == null || !resource.resource().isObject()) {
-      failures.add(new ResourceFailure(ResourceFailure.NOT_STORABLE, "the resource is not a JSON object",
+      failures.add(new ResourceFailure(ErrorCodes.RESOURCE_NOT_STORABLE, "the resource is not a JSON object",
           additional(resource)));
       return;
     }
@@ -79,7 +80,7 @@ public final class TaskWriter implements AutoCloseable {
     try {
       document = JSON.writeValueAsString(resource.resource());
     } catch (JsonProcessingException e) {
-      failures.add(new ResourceFailure(ResourceFailure.NOT_STORABLE, "the resource cannot be written as JSON: "
+      failures.add(new ResourceFailure(ErrorCodes.RESOURCE_NOT_STORABLE, "the resource cannot be written as JSON: "
           + e.getOriginalMessage(), additional(resource)));
       return;
     }
@@ -121,12 +122,12 @@ public final class TaskWriter implements AutoCloseable {
       failures.addAll(inFlight.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException(StoreException.WRITE, "interrupted while writing to the sink", e);
+      throw new StoreException(ErrorCodes.SINK_WRITE, "interrupted while writing to the sink", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof StoreException se) {
         throw se;
       }
-      throw new StoreException(StoreException.WRITE, "writing to the sink failed: " + e.getCause(), e.getCause());
+      throw new StoreException(ErrorCodes.SINK_WRITE, "writing to the sink failed: " + e.getCause(), e.getCause());
     } finally {
       inFlight = null;
     }
@@ -190,7 +191,7 @@ public final class TaskWriter implements AutoCloseable {
   /** PostgreSQL refused the batch for its data: halve it until the refused resources are alone, write the rest. */
   private void refusedBatch(List<Row> rows, SQLException e, List<ResourceFailure> refused) throws StoreException {
     if (rows.size() == 1) {
-      refused.add(new ResourceFailure(ResourceFailure.NOT_STORABLE,
+      refused.add(new ResourceFailure(ErrorCodes.RESOURCE_NOT_STORABLE,
           "PostgreSQL cannot store the resource: " + firstLine(e.getMessage()), additional(rows.get(0).resource())));
       return;
     }
@@ -354,7 +355,7 @@ public final class TaskWriter implements AutoCloseable {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           Row row = rows.get(rs.getInt(1));
-          ambiguous.add(new ResourceFailure(ResourceFailure.TOO_MANY_MATCH,
+          ambiguous.add(new ResourceFailure(ErrorCodes.TOO_MANY_MATCH,
               "A match_rules priority matched more than one stored resource (keys "
                   + row.identity().primary().keys().keySet() + ")", additional(row.resource())));
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceone.contract.ErrorCodes;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ class BadInputTest {
       closedPort = socket.getLocalPort();
     }
     StoreException e = assertThrows(StoreException.class, () -> ResourceStore.open(with("port", "" + closedPort)));
-    assertEquals(StoreException.UNREACHABLE, e.errorCode(), e.getMessage());
+    assertEquals(ErrorCodes.SINK_UNREACHABLE, e.errorCode(), e.getMessage());
     assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
   }
 
@@ -41,7 +42,7 @@ class BadInputTest {
         + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
     StoreSettings wrong = TestDatabases.settings(LocalPostgres.DATABASE, "store_writer", "wrong-pass-17");
     StoreException e = assertThrows(StoreException.class, () -> ResourceStore.open(wrong));
-    assertEquals(StoreException.AUTH, e.errorCode(), e.getMessage());
+    assertEquals(ErrorCodes.SINK_AUTH, e.errorCode(), e.getMessage());
     assertFalse(e.getMessage().contains("wrong-pass-17") || e.getMessage().contains("right-pass-42"));
     assertFalse(wrong.toString().contains("wrong-pass-17"), wrong.toString());
     assertFalse(wrong.jdbcUrl().contains("wrong-pass-17"));
@@ -50,14 +51,14 @@ class BadInputTest {
   @Test
   void aMissingDatabaseIsAConfigurationError() throws Exception {
     StoreException e = assertThrows(StoreException.class, () -> ResourceStore.open(with("database", "no_such_db")));
-    assertEquals(StoreException.CONFIG, e.errorCode(), e.getMessage());
+    assertEquals(ErrorCodes.SINK_CONFIG, e.errorCode(), e.getMessage());
   }
 
   @Test
   void sslModeIsHonoured() throws Exception {
     // The test server speaks no TLS: "require" must refuse to go on in clear text.
     StoreException e = assertThrows(StoreException.class, () -> ResourceStore.open(with("sslmode", "require")));
-    assertEquals(StoreException.TLS, e.errorCode(), e.getMessage());
+    assertEquals(ErrorCodes.SINK_TLS, e.errorCode(), e.getMessage());
   }
 
   @Test
@@ -68,7 +69,7 @@ class BadInputTest {
     TestDatabases.sql(fresh.database(), "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
     StoreSettings reader = TestDatabases.settings(fresh.database(), "store_reader", "reader-pass");
     StoreException e = assertThrows(StoreException.class, () -> ResourceStore.open(reader));
-    assertEquals(StoreException.SCHEMA, e.errorCode(), e.getMessage());
+    assertEquals(ErrorCodes.SINK_SCHEMA, e.errorCode(), e.getMessage());
     assertFalse(e.getMessage().contains("reader-pass"));
   }
 
@@ -87,10 +88,10 @@ class BadInputTest {
       TaskCounts counts = writer.finish(true);
       assertEquals(2, counts.created());
       List<String> codes = counts.failures().stream().map(ResourceFailure::errorCode).sorted().toList();
-      assertEquals(List.of(ResourceFailure.MATCH_RULE, ResourceFailure.MATCH_RULE, ResourceFailure.NOT_STORABLE),
+      assertEquals(List.of(ErrorCodes.MATCH_RULE, ErrorCodes.MATCH_RULE, ErrorCodes.RESOURCE_NOT_STORABLE),
           codes, counts.failures().toString());
       ResourceFailure nulFailure = counts.failures().stream()
-          .filter(f -> f.errorCode().equals(ResourceFailure.NOT_STORABLE)).findFirst().orElseThrow();
+          .filter(f -> f.errorCode().equals(ErrorCodes.RESOURCE_NOT_STORABLE)).findFirst().orElseThrow();
       assertTrue(nulFailure.message().contains("\\u0000"), nulFailure.message());
       assertEquals("instance nul", nulFailure.additional().get("name"));
       // the rows that were written, and nothing of the refused one
@@ -132,7 +133,7 @@ class BadInputTest {
 
     java.nio.file.Files.writeString(dir.resolve("sslmode"), "verify-everything");
     StoreException e = assertThrows(StoreException.class, () -> StoreSettings.fromDirectory(dir));
-    assertEquals(StoreException.CONFIG, e.errorCode());
+    assertEquals(ErrorCodes.SINK_CONFIG, e.errorCode());
     java.nio.file.Files.delete(dir.resolve("sslmode"));
     java.nio.file.Files.delete(dir.resolve("host"));
     e = assertThrows(StoreException.class, () -> StoreSettings.fromDirectory(dir));

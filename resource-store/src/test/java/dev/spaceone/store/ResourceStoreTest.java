@@ -5,6 +5,7 @@ import static dev.spaceone.store.Resources.region;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.contract.ErrorCodes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -186,7 +187,7 @@ class ResourceStoreTest {
           "reference.resource_id", "name,provider"));
       TaskCounts counts = writer.finish(true);
       assertEquals(1, counts.failures().size(), counts.failures().toString());
-      assertEquals(ResourceFailure.TOO_MANY_MATCH, counts.failures().get(0).errorCode());
+      assertEquals(ErrorCodes.TOO_MANY_MATCH, counts.failures().get(0).errorCode());
       assertEquals(1, counts.created());
     }
   }

@@ -26,6 +26,9 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The pod of one task attempt, as the plugin contract describes it. A pure function of the task.
@@ -73,9 +76,14 @@ public final class TaskPodBuilder {
    * the Job. {@code planning} stands for the Job's tasks (see {@link JobDivider#planning}); it is never created.
    */
   public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner) {
+    return buildPlanning(job, planning, runner, 1);
+  }
+
+  /** {@link #buildPlanning(Job, JobTask, PluginRunner)} for planning attempt {@code attempt} (from 1). */
+  public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner, int attempt) {
     String taskJson = TaskJson.render(planning.getMetadata().getName(),
         TaskJson.planContent(planning, job.getSpec().getPlan()));
-    return pod(planning, TaskNames.planningPod(job.getMetadata().getName()),
+    return pod(planning, TaskNames.planningPod(job.getMetadata().getName(), attempt),
         Labels.forPlanningPod(planning.getSpec()), taskJson, PLAN_FINALIZER, owner(job), runner, PLAN);
   }
 
@@ -84,6 +92,16 @@ public final class TaskPodBuilder {
     boolean grpc = pod.getSpec() != null && pod.getSpec().getContainers() != null
         && pod.getSpec().getContainers().stream().anyMatch(c -> RUNNER_CONTAINER.equals(c.getName()));
     return grpc ? RUNNER_CONTAINER : CONTAINER;
+  }
+
+  /** The grpc plugin sidecar's port (its startup probe's), if the pod has one. */
+  public static Optional<Integer> pluginPort(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getInitContainers() == null) {
+      return Optional.empty();
+    }
+    return pod.getSpec().getInitContainers().stream().filter(c -> CONTAINER.equals(c.getName()))
+        .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+        .map(p -> p.getContainerPort()).filter(Objects::nonNull).findFirst();
   }
 
   private static Pod pod(JobTask task, String podName, Map<String, String> labels, String taskJson,

@@ -1,6 +1,6 @@
 package dev.spaceone.operator.job;
 
-import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 
 /** Why a Job cannot run: it ends ERROR with this code ({@link ErrorCodes}) and message. */
 public record JobError(String code, String message) {

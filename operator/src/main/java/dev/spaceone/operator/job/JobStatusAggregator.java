@@ -1,5 +1,6 @@
 package dev.spaceone.operator.job;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
@@ -10,7 +11,6 @@ import dev.spaceone.operator.api.v1alpha1.PlanStatus;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.status.Timestamps;
 import java.time.Instant;

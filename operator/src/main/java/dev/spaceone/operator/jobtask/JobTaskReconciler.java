@@ -1,12 +1,12 @@
 package dev.spaceone.operator.jobtask;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.event.EventRecorder;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.metrics.OperatorMetrics;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.status.StatusRecorder;
@@ -254,7 +254,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         // Not retried: the write above reconciles this task again, which then stops it.
         return UpdateControl.noUpdate();
       }
-      Instant due = (failedAt == null ? now : failedAt).plus(backoff(attempt));
+      Instant due = (failedAt == null ? now : failedAt).plus(settings.retryDelay(attempt));
       if (now.isBefore(due)) {
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, due));
       }
@@ -316,9 +316,13 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     pods.values().forEach(pod -> release(pod, context));
   }
 
-  /** Releases a pod's finalizer and tells the pod cache at once, so the next reconcile does not again. */
+  /**
+   * Releases a judged pod's finalizer (stopping it if its runner may still start) and tells the pod cache at once,
+   * so the next reconcile does not again.
+   */
   private void release(Pod pod, Context<JobTask> context) {
     seenRunning.remove(podKey(pod));
+    PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
       podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
@@ -340,11 +344,6 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
 
   private Admission admission(Job job) {
     return admissions.computeIfAbsent(job.getMetadata().getUid(), uid -> new Admission(parallelism(job)));
-  }
-
-  private Duration backoff(int failedAttempt) {
-    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(failedAttempt - 1, 20));
-    return delay.compareTo(settings.retryBackoffLimit()) > 0 ? settings.retryBackoffLimit() : delay;
   }
 
   private static int parallelism(Job job) {

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
 
-/** Releases the finalizer that holds a task pod until its result is recorded. */
+/**
+ * Releases the finalizer that holds a task pod until its result is recorded, and stops a judged pod whose runner
+ * never started (it could still start later and collect beside the next attempt).
+ */
 public final class PodFinalizers {
   private PodFinalizers() {
   }
@@ -50,5 +53,19 @@ public final class PodFinalizers {
       }
     }
     return null;
+  }
+
+  /** Deletes a pod whose attempt was judged but whose runner may still start ({@link PodOutcomes#mayStillRun}). */
+  public static void stopIfMayStillRun(KubernetesClient client, Pod pod) {
+    if (!PodOutcomes.mayStillRun(pod)) {
+      return;
+    }
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
   }
 }

@@ -1,9 +1,9 @@
 package dev.spaceone.operator.jobtask;
 
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.contract.ErrorCodes;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.plugin.PluginResult;
 import dev.spaceone.operator.plugin.PluginResultParser;
 import dev.spaceone.operator.desired.TaskPodBuilder;
@@ -46,6 +46,12 @@ public final class PodOutcomes {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     ContainerStateTerminated terminated = terminatedResultContainer(pod);
     boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
+    if (terminated == null) {
+      Optional<AttemptOutcome> unreachable = pluginNeverServed(pod);
+      if (unreachable.isPresent()) {
+        return unreachable;
+      }
+    }
     if (terminated == null && !terminal) {
       if (neverPlaced(pod)) {
         // No node was ever given the pod, so no kubelet will report on it: nothing ran.
@@ -106,6 +112,54 @@ public final class PodOutcomes {
       return Optional.of(new AttemptOutcome(TaskState.FAILURE, false, result, code, message, finished));
     }
     return Optional.of(new AttemptOutcome(TaskState.SUCCESS, false, result, null, null, finished));
+  }
+
+  /**
+   * A grpc pod whose plugin sidecar never passed its startup probe, so the runner never started: the kubelet
+   * restarted the sidecar (it exited, or its probe failed every try), or the task timeout ended the pod first.
+   * Without this the pod would stay Pending, restarting the sidecar, until the task timeout (or for ever).
+   * Retryable: a new pod may land where the plugin starts. The caller deletes the pod, which may still start.
+   */
+  static Optional<AttemptOutcome> pluginNeverServed(Pod pod) {
+    if (pod.getStatus() == null || pod.getMetadata() == null || pod.getMetadata().getDeletionTimestamp() != null
+        || !TaskPodBuilder.RUNNER_CONTAINER.equals(TaskPodBuilder.resultContainer(pod))) {
+      return Optional.empty();
+    }
+    ContainerStatus sidecar = pod.getStatus().getInitContainerStatuses() == null ? null
+        : pod.getStatus().getInitContainerStatuses().stream()
+            .filter(c -> TaskPodBuilder.CONTAINER.equals(c.getName())).findFirst().orElse(null);
+    if (sidecar != null && Boolean.TRUE.equals(sidecar.getStarted())) {
+      return Optional.empty();
+    }
+    String port = TaskPodBuilder.pluginPort(pod).map(p -> " on port " + p).orElse("");
+    int restarts = sidecar == null || sidecar.getRestartCount() == null ? 0 : sidecar.getRestartCount();
+    ContainerStateTerminated last = sidecar == null || sidecar.getLastState() == null ? null
+        : sidecar.getLastState().getTerminated();
+    if ("DeadlineExceeded".equals(pod.getStatus().getReason())) {
+      return Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.PLUGIN_UNREACHABLE,
+          "the plugin's startup probe" + port + " never passed within the task timeout (activeDeadlineSeconds "
+              + pod.getSpec().getActiveDeadlineSeconds() + "s" + (restarts > 0 ? ", " + restarts + " restarts" : "")
+              + "); the runner never started", null));
+    }
+    if (restarts == 0 || "Succeeded".equals(pod.getStatus().getPhase())) {
+      return Optional.empty();
+    }
+    String lastRun = last == null ? "" : " (last run: exit code " + last.getExitCode()
+        + (last.getReason() == null ? "" : ", " + last.getReason()) + ")";
+    return Optional.of(new AttemptOutcome(TaskState.FAILURE, true, null, ErrorCodes.PLUGIN_UNREACHABLE,
+        "the plugin sidecar was restarted " + restarts + (restarts == 1 ? " time" : " times")
+            + " and its startup probe" + port + " never passed" + lastRun + "; the runner never started",
+        finishedAt(last)));
+  }
+
+  /**
+   * Whether the attempt's pod, already judged, could still start its runner (a sidecar that may pass its probe
+   * later): such a pod is deleted, so no late run collects beside the next attempt.
+   */
+  public static boolean mayStillRun(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase)
+        && !"Failed".equals(phase) && terminatedResultContainer(pod) == null;
   }
 
   /**

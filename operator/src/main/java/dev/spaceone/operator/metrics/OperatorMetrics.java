@@ -1,8 +1,9 @@
 package dev.spaceone.operator.metrics;
 
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,7 +57,7 @@ public class OperatorMetrics {
     }
     for (ResultCount count : ResultCount.values()) {
       Counter.builder(RESULT_COUNT).description("Result counts plugins reported").tag("kind", count.word())
-          .register(registry).increment(count.get(status));
+          .register(registry).increment(ResultCounts.get(status, count));
     }
   }
 }

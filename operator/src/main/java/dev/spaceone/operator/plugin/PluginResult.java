@@ -1,6 +1,6 @@
 package dev.spaceone.operator.plugin;
 
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import java.util.EnumMap;
@@ -21,7 +21,7 @@ public record PluginResult(Map<ResultCount, Long> counts, List<TaskError> errors
   /** Sets every count of a status to this result's. */
   public void copyCountsTo(ResultCounts status) {
     for (ResultCount count : ResultCount.values()) {
-      count.set(status, count(count));
+      status.set(count, count(count));
     }
   }
 }

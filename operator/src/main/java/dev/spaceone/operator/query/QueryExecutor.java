@@ -8,12 +8,12 @@ import dev.spaceone.query.QueryBudget;
 import dev.spaceone.query.QueryEngine;
 import dev.spaceone.query.QueryException;
 import dev.spaceone.query.QueryLimits;
+import dev.spaceone.query.RecordTable;
 import dev.spaceone.query.SearchResult;
 import dev.spaceone.query.StatResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs one query kind over records with the query engine and writes the answer as a status object, within
@@ -49,7 +49,7 @@ final class QueryExecutor {
    * {@code spec} (e.g. {@code query.filter[0].o}); its kind tells a 422 (INVALID, LIMIT) from a timeout
    * (DEADLINE) and a cancelled query (CANCELLED).
    */
-  ObjectNode run(QueryKind kind, String resource, List<Map<String, Object>> records, JsonNode query,
+  ObjectNode run(QueryKind kind, String resource, RecordTable.Scope records, JsonNode query,
       QueryBudget budget) throws QueryException {
     QueryEngine engine = RecordStore.JOBS.equals(resource) ? jobs : tasks;
     JsonNode q = query == null ? NullNode.getInstance() : query;

@@ -84,15 +84,15 @@ public final class QueryServer implements Closeable, HttpService {
    * (watched), authorization by SubjectAccessReview through {@code client}, records from
    * {@code store}. Close the returned server to stop it and its watch.
    */
-  public static QueryServer start(QueryServerConfig config, KubernetesClient client, RecordStore store)
+  public static QueryServer start(QueryServerConfig config, KubernetesClient client, RecordStore store, Clock clock)
       throws IOException {
     AuthenticationConfigSource authentication = new AuthenticationConfigSource(client,
         config.authenticationConfigMapNamespace(), config.authenticationConfigMapName());
     SubjectAccessReviewAuthorizer authorizer =
-        new SubjectAccessReviewAuthorizer(client, config.sarCacheTtl(), config.sarCacheSize());
+        new SubjectAccessReviewAuthorizer(client, config.sarCacheTtl(), config.sarCacheSize(), clock);
     try {
       return new QueryServer(config, authentication, authorizer, store,
-          authentication::isSynced, List.of(authentication, authorizer));
+          authentication::isSynced, List.of(authentication, authorizer), clock);
     } catch (IOException | RuntimeException e) {
       authentication.close();
       authorizer.close();
@@ -102,20 +102,20 @@ public final class QueryServer implements Closeable, HttpService {
 
   /** Starts the server with the given authentication and authorization (tests, benchmarks). */
   public static QueryServer start(QueryServerConfig config, Supplier<AuthenticationConfig> authentication,
-      Authorizer authorizer, RecordStore store) throws IOException {
-    return new QueryServer(config, authentication, authorizer, store, () -> true, List.of());
+      Authorizer authorizer, RecordStore store, Clock clock) throws IOException {
+    return new QueryServer(config, authentication, authorizer, store, () -> true, List.of(), clock);
   }
 
   private QueryServer(QueryServerConfig config, Supplier<AuthenticationConfig> authentication, Authorizer authorizer,
-      RecordStore store, BooleanSupplier ready, List<Closeable> owned) throws IOException {
+      RecordStore store, BooleanSupplier ready, List<Closeable> owned, Clock clock) throws IOException {
     this.config = config;
     this.authenticator = new Authenticator(authentication);
     this.authorizer = authorizer;
     this.store = store;
     this.ready = ready;
     this.owned = owned;
-    this.queries = new QueryExecutor(Clock.systemUTC(), config.queryLimits());
-    this.servingCertificate = new ServingCertificate(config.tlsDir());
+    this.queries = new QueryExecutor(clock, config.queryLimits());
+    this.servingCertificate = new ServingCertificate(config.tlsDir(), clock);
     SSLContext ssl;
     try {
       ssl = SSLContext.getInstance("TLS");
@@ -380,7 +380,7 @@ public final class QueryServer implements Closeable, HttpService {
     Collection<String> namespaces = visibleNamespaces(user, resource, namespace);
     ObjectNode status;
     try {
-      status = queries.run(kind, resource, store.records(resource, namespaces), spec.get("query"), budget);
+      status = queries.run(kind, resource, store.scope(resource, namespaces), spec.get("query"), budget);
     } catch (QueryException e) {
       return switch (e.kind()) {
         case DEADLINE -> json(504, StatusResponses.timeout(e.reason()));

@@ -2,19 +2,19 @@ package dev.spaceone.operator.query;
 
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
-import java.util.ArrayList;
+import dev.spaceone.query.RecordTable;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The query API's data: one SpaceONE record per Job and per JobTask, kept per namespace. The operator's own
- * informers feed it through {@link RecordFeed} as they store or drop an object, so each change converts one
- * object once; a query only collects the records of the namespaces it may see, never lists from the API
- * server and never converts objects.
+ * The query API's data: one SpaceONE record per Job and per JobTask, in a {@link RecordTable} per resource
+ * (the records plus columns of their low-cardinality and count keys, for scans). The operator's own informers
+ * feed it through {@link RecordFeed} as they store or drop an object, so each change converts one object once
+ * and updates its columns in place; a query reads the records of the namespaces it may see, never lists from
+ * the API server, never converts objects and never copies the columns.
  */
 public final class RecordStore {
   /** The query API's name for Job records. */
@@ -22,37 +22,42 @@ public final class RecordStore {
   /** The query API's name for JobTask records. */
   public static final String JOBTASKS = "jobtasks";
 
-  private final Table jobs = new Table();
-  private final Table tasks = new Table();
+  private final RecordTable jobs = new RecordTable("namespace", Records.JOB_TEXT_KEYS, Records.JOB_NUMBER_KEYS);
+  private final RecordTable tasks = new RecordTable("namespace", Records.TASK_TEXT_KEYS, Records.TASK_NUMBER_KEYS);
 
   public void putJob(Job job) {
-    jobs.put(job.getMetadata().getNamespace(), job.getMetadata().getName(), Records.job(job));
+    jobs.put(id(job.getMetadata().getNamespace(), job.getMetadata().getName()), Records.job(job));
   }
 
   public void removeJob(String namespace, String name) {
-    jobs.remove(namespace, name);
+    jobs.remove(id(namespace, name));
   }
 
   public void putTask(JobTask task) {
-    tasks.put(task.getMetadata().getNamespace(), task.getMetadata().getName(), Records.task(task));
+    tasks.put(id(task.getMetadata().getNamespace(), task.getMetadata().getName()), Records.task(task));
   }
 
   public void removeTask(String namespace, String name) {
-    tasks.remove(namespace, name);
+    tasks.remove(id(namespace, name));
+  }
+
+  /** The records of a resource ({@link #JOBS} or {@link #JOBTASKS}) in the given namespaces, for one query. */
+  public RecordTable.Scope scope(String resource, Collection<String> namespaces) {
+    return table(resource).scope(namespaces);
   }
 
   /**
-   * The records of a resource ({@link #JOBS} or {@link #JOBTASKS}) in the given namespaces, in no
-   * particular order. The list is the caller's; the records are shared and unmodifiable.
+   * The records of a resource in the given namespaces, in no particular order. The list is the caller's; the
+   * records are shared and unmodifiable.
    */
   public List<Map<String, Object>> records(String resource, Collection<String> namespaces) {
-    return table(resource).records(namespaces);
+    return scope(resource, namespaces).records();
   }
 
   /** The namespaces that hold at least one Job or JobTask record, sorted. */
   public Set<String> namespaces() {
-    Set<String> all = new TreeSet<>(jobs.namespaces());
-    all.addAll(tasks.namespaces());
+    Set<String> all = new TreeSet<>(jobs.partitions());
+    all.addAll(tasks.partitions());
     return all;
   }
 
@@ -61,7 +66,7 @@ public final class RecordStore {
     return table(resource).size();
   }
 
-  private Table table(String resource) {
+  private RecordTable table(String resource) {
     return switch (resource) {
       case JOBS -> jobs;
       case JOBTASKS -> tasks;
@@ -69,47 +74,7 @@ public final class RecordStore {
     };
   }
 
-  /** Records of one resource: namespace -> name -> record. */
-  private static final class Table {
-    private final Map<String, Map<String, Map<String, Object>>> byNamespace = new ConcurrentHashMap<>();
-
-    void put(String namespace, String name, Map<String, Object> record) {
-      // compute, not computeIfAbsent + put: remove() may drop an emptied namespace concurrently.
-      byNamespace.compute(namespace, (ns, records) -> {
-        Map<String, Map<String, Object>> out = records == null ? new ConcurrentHashMap<>() : records;
-        out.put(name, record);
-        return out;
-      });
-    }
-
-    void remove(String namespace, String name) {
-      byNamespace.computeIfPresent(namespace, (ns, records) -> {
-        records.remove(name);
-        return records.isEmpty() ? null : records;
-      });
-    }
-
-    List<Map<String, Object>> records(Collection<String> namespaces) {
-      int size = 0;
-      List<Map<String, Map<String, Object>>> parts = new ArrayList<>();
-      for (String ns : namespaces) {
-        Map<String, Map<String, Object>> records = byNamespace.get(ns);
-        if (records != null) {
-          parts.add(records);
-          size += records.size();
-        }
-      }
-      List<Map<String, Object>> out = new ArrayList<>(size + 16);
-      parts.forEach(records -> out.addAll(records.values()));
-      return out;
-    }
-
-    Set<String> namespaces() {
-      return byNamespace.keySet();
-    }
-
-    int size() {
-      return byNamespace.values().stream().mapToInt(Map::size).sum();
-    }
+  private static String id(String namespace, String name) {
+    return namespace + "/" + name;
   }
 }

@@ -1,5 +1,6 @@
 package dev.spaceone.operator.query;
 
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.Changed;
 import dev.spaceone.operator.api.v1alpha1.IdentityFields;
 import dev.spaceone.operator.api.v1alpha1.Job;
@@ -8,7 +9,6 @@ import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskSpec;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.ResultCounts;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -31,6 +31,20 @@ public final class Records {
   public static final String JOB_ID = "job_id";
   /** The record key that identifies a JobTask record. */
   public static final String JOB_TASK_ID = "job_task_id";
+
+  /** Keys of a JobTask record that hold few distinct strings: kept as dictionary-encoded columns for scans. */
+  static final List<String> TASK_TEXT_KEYS = List.of(JOB_ID, "namespace", "status", "service", "provider",
+      "service_account_id", "project_id", "workspace_id", "domain_id", "collector_id", "data_source_id",
+      "resource_group", "secret_id", "error_code");
+  /** Keys of a JobTask record that hold whole numbers: kept as number columns for scans. */
+  static final List<String> TASK_NUMBER_KEYS = numberKeys("attempts");
+  /** Keys of a Job record that hold few distinct strings. */
+  static final List<String> JOB_TEXT_KEYS = List.of("namespace", "status", "service", "plugin_id", "plugin_image",
+      "project_id", "workspace_id", "domain_id", "collector_id", "data_source_id", "resource_group",
+      "request_secret_id", "request_workspace_id", "error_code");
+  /** Keys of a Job record that hold whole numbers. */
+  static final List<String> JOB_NUMBER_KEYS = numberKeys("total_tasks", "remained_tasks", "success_tasks",
+      "failure_tasks", "canceled_tasks", "running_tasks");
 
   private Records() {
   }
@@ -126,6 +140,14 @@ public final class Records {
     return Collections.unmodifiableMap(r);
   }
 
+  private static List<String> numberKeys(String... keys) {
+    List<String> out = new ArrayList<>(List.of(keys));
+    for (ResultCount count : ResultCount.values()) {
+      out.add(count.resultKey());
+    }
+    return List.copyOf(out);
+  }
+
   private static void identity(Map<String, Object> r, IdentityFields f) {
     put(r, "project_id", f.getProjectId());
     put(r, "workspace_id", f.getWorkspaceId());
@@ -137,7 +159,7 @@ public final class Records {
 
   private static void counts(Map<String, Object> r, ResultCounts c) {
     for (ResultCount count : ResultCount.values()) {
-      r.put(count.resultKey(), count.get(c));
+      r.put(count.resultKey(), ResultCounts.get(c, count));
     }
   }
 

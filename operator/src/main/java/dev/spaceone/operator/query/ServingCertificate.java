@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
@@ -35,18 +36,20 @@ public final class ServingCertificate extends X509ExtendedKeyManager {
 
   private final Path certFile;
   private final Path keyFile;
+  private final Clock clock;
   private volatile Loaded current;
   private volatile Loaded previous;
   private volatile long checkedAt;
 
   /** Loads the pair now; throws when it cannot. */
-  public ServingCertificate(Path tlsDir) throws IOException {
+  public ServingCertificate(Path tlsDir, Clock clock) throws IOException {
+    this.clock = clock;
     this.certFile = tlsDir.resolve("tls.crt");
     this.keyFile = tlsDir.resolve("tls.key");
     byte[] cert = Files.readAllBytes(certFile);
     byte[] key = Files.readAllBytes(keyFile);
     this.current = parse(0, cert, key);
-    this.checkedAt = System.currentTimeMillis();
+    this.checkedAt = clock.millis();
   }
 
   /** The certificate served now (after reloading it if its files changed). */
@@ -55,7 +58,7 @@ public final class ServingCertificate extends X509ExtendedKeyManager {
   }
 
   private Loaded fresh() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - checkedAt >= CHECK_INTERVAL_MILLIS) {
       synchronized (this) {
         if (now - checkedAt >= CHECK_INTERVAL_MILLIS) {

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +36,9 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer, Closeabl
    * Reviews through a client of its own, made from {@code client}'s configuration without retries and
    * with a 5 s timeout: a request waits for its answer, so a failing review must fail fast (and deny).
    */
-  public SubjectAccessReviewAuthorizer(KubernetesClient client, Duration ttl, int maxEntries) {
-    this(new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-        .withRequestRetryBackoffLimit(0).withRequestTimeout(5000).build()).build(), ttl, maxEntries, Clock.systemUTC());
-  }
-
-  SubjectAccessReviewAuthorizer(KubernetesClient client, Duration ttl, int maxEntries, Clock clock) {
-    this.client = Objects.requireNonNull(client);
+  public SubjectAccessReviewAuthorizer(KubernetesClient client, Duration ttl, int maxEntries, Clock clock) {
+    this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withRequestRetryBackoffLimit(0).withRequestTimeout(5000).build()).build();
     this.ttlMillis = ttl.toMillis();
     this.clock = clock;
     this.cache = new LinkedHashMap<>(64, 0.75f, true) {

@@ -23,8 +23,8 @@
  *
  * <p>Wiring in the operator's main:
  * <pre>{@code
- * SpaceOneOperator operator = SpaceOneOperator.start(client, settings);
- * QueryServer query = QueryServer.start(QueryServerConfig.defaults(), client, operator.records());
+ * SpaceOneOperator operator = SpaceOneOperator.start(client, settings, clock);
+ * QueryServer query = QueryServer.start(QueryServerConfig.defaults(), client, operator.records(), clock);
  * // on shutdown: query.close();
  * }</pre>
  * The operator's ServiceAccount needs: get/list/watch on jobs and jobtasks; get/list/watch on the

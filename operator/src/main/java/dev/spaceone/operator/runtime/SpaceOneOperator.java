@@ -93,15 +93,19 @@ public final class SpaceOneOperator implements AutoCloseable {
     }
   }
 
-  /** Starts the operator; returns once its caches are filled (or, with leader election, once it waits). */
-  public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings) {
-    return start(client, settings, Clock.systemUTC());
-  }
-
-  /** As {@link #start(KubernetesClient, OperatorSettings)}, with the clock every timestamp and deadline reads. */
+  /**
+   * Starts the operator; returns once its caches are filled (or, with leader election, once it waits). Every
+   * timestamp and deadline reads {@code clock}.
+   */
   public static SpaceOneOperator start(KubernetesClient client, OperatorSettings settings, Clock clock) {
     SpaceOneOperator running = new SpaceOneOperator(client, settings, new RecordStore(), clock);
-    running.operator.start();
+    try {
+      running.operator.start();
+    } catch (RuntimeException e) {
+      // The management server's threads would keep a JVM that cannot reconcile alive.
+      running.closeAfterFailedStart(e);
+      throw e;
+    }
     LOG.info("operator started; watching {}", settings.watchNamespaces().isEmpty() ? "all namespaces"
         : settings.watchNamespaces());
     return running;
@@ -124,6 +128,14 @@ public final class SpaceOneOperator implements AutoCloseable {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  private void closeAfterFailedStart(RuntimeException failure) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ public final class QueryBenchmark {
     apiServer.init();
     String listJson = JSON.writeValueAsString(new JobTaskList(tasks));
     apiServer.expect().get().withPath("/apis/spaceone.dev/v1alpha1/jobtasks").andReturn(200, listJson).always();
-    try (QueryServer server = QueryServer.start(config, () -> auth, Authorizer.allowAll(), store);
+    try (QueryServer server = QueryServer.start(config, () -> auth, Authorizer.allowAll(), store, Clock.systemUTC());
         KubernetesClient client = apiServer.createClient()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .sslContext(ServerFixture.ssl(servingCa, user)).build();

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.operator.http.HttpLimits;
 import dev.spaceone.operator.settings.Settings;
 import dev.spaceone.query.QueryLimits;
@@ -261,7 +262,7 @@ class HelmChartTest {
     Map<String, String> env = new HashMap<>(env(c));
     // The runner of grpc task pods: the operator's own image unless runner.image says otherwise.
     assertEquals("spaceone-job-operator:0.1.0", env.remove("RUNNER_IMAGE"));
-    assertEquals("java -jar /opt/spaceone/plugin-runner.jar", env.remove("RUNNER_COMMAND"));
+    assertEquals(PluginRunner.DEFAULT_COMMAND, env.remove("RUNNER_COMMAND"));
     // The chart's query limits are the engine's documented defaults.
     for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
       assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -185,9 +186,9 @@ final class RecordedApiCalls {
       Path tls = Files.createTempDirectory("query-tls");
       Pki.server(Pki.ca("test-ca"), "localhost").write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
       try (QueryServer query = QueryServer.start(QueryServerConfig.defaults().withPort(0).withTlsDir(tls),
-          operatorClient, harness.operator().records());
+          operatorClient, harness.operator().records(), Clock.systemUTC());
            SubjectAccessReviewAuthorizer reviews = new SubjectAccessReviewAuthorizer(operatorClient,
-               Duration.ofSeconds(10), 10)) {
+               Duration.ofSeconds(10), 10, Clock.systemUTC())) {
         reviews.authorize(new UserInfo("alice", List.of(), java.util.Map.of()),
             new Authorizer.AccessRequest("list", "spaceone.dev", "jobs", OperatorHarness.NAMESPACE));
         await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.cluster.requests().stream()

@@ -231,7 +231,8 @@ class GrpcTaskPodTest {
     assertEquals("r:1", runner.image());
     assertEquals(List.of("java", "-Xmx64m", "-jar", "/r.jar"), runner.command());
     assertEquals(PluginRunner.DEFAULT, PluginRunner.fromEnvironment(Map.of()));
-    assertEquals(List.of("java", "-jar", "/opt/spaceone/plugin-runner.jar"), PluginRunner.DEFAULT.command());
+    assertEquals(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+        "/opt/spaceone/plugin-runner.jar"), PluginRunner.DEFAULT.command());
   }
 
   /** A file-protocol Job, for contrast. */

@@ -3,7 +3,7 @@ package dev.spaceone.operator.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.status.Conditions;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.testing.OperatorHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

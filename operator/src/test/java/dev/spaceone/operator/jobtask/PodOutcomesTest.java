@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.contract.ErrorCodes;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

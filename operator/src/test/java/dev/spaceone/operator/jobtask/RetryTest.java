@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;

@@ -2,11 +2,11 @@ package dev.spaceone.operator.jobtask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;

@@ -2,10 +2,10 @@ package dev.spaceone.operator.jobtask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
 import dev.spaceone.operator.api.v1alpha1.TaskError;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
-import dev.spaceone.operator.api.ErrorCodes;
 import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spaceone.operator.api.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.testing.PlanFixture;
 import dev.spaceone.operator.testing.PlanFixture.Task;
 import java.util.List;

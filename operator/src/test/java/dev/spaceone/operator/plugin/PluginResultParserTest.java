@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spaceone.operator.api.ErrorCodes;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
+import dev.spaceone.contract.ErrorCodes;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.plugin.PluginResultParser.Invalid;
 import dev.spaceone.operator.plugin.PluginResultParser.Valid;
 import java.nio.charset.StandardCharsets;

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,8 @@ public final class IsolationRun {
       TestData.generate(IntStream.range(0, 20).mapToObj(i -> "tenant-" + i).toList(), 10, extraTasks / 200)
           .load(harness.operator().records());
       try (QueryServer query = QueryServer.start(QueryServerConfig.defaults().withBindAddress("127.0.0.1")
-          .withPort(0).withTlsDir(tls), () -> auth, Authorizer.allowAll(), harness.operator().records())) {
+          .withPort(0).withTlsDir(tls), () -> auth, Authorizer.allowAll(), harness.operator().records(),
+          Clock.systemUTC())) {
         runJob(harness, "warmup", 10);
         double quiet = runJob(harness, "quiet", 50);
 

@@ -17,6 +17,7 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public final class ServerFixture implements AutoCloseable {
     authentication.set(new AuthenticationConfig(List.of(frontProxyCa.certificate()), List.of(FRONT_PROXY_CN),
         List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"),
         List.of(clientCa.certificate())));
-    server = QueryServer.start(config.withTlsDir(tls), authentication::get, authorizer, store);
+    server = QueryServer.start(config.withTlsDir(tls), authentication::get, authorizer, store,
+        Clock.systemUTC());
   }
 
   String base() {

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class StandaloneQueryApiTest {
         cluster.admin().resource(task).create();
       }
       try (StandaloneQueryApi api = StandaloneQueryApi.start(cluster.client("query"), Set.of("team-a"),
-          QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withTlsDir(tls), 0)) {
+          QueryServerConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withTlsDir(tls), 0, Clock.systemUTC())) {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.records().size(RecordStore.JOBTASKS) == 6);
         await().atMost(Duration.ofSeconds(30)).until(api::synced);
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

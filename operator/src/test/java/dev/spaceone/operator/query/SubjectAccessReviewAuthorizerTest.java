@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceone.operator.testing.MutableClock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,25 +22,6 @@ import org.junit.jupiter.api.Test;
 class SubjectAccessReviewAuthorizerTest {
   KubernetesClient client;
   KubernetesMockServer server;
-
-  static final class MutableClock extends Clock {
-    volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void asksTheApiServerAndCachesBriefly() {
@@ -86,7 +66,7 @@ class SubjectAccessReviewAuthorizerTest {
     assertEquals(3, reviews.size());
     assertEquals(2, authorizer.cacheSize(), "bounded");
     // expired: asked again
-    clock.now = clock.now.plusSeconds(11);
+    clock.advance(Duration.ofSeconds(11));
     assertTrue(authorizer.authorize(alice, ns1).allowed());
     assertEquals(4, reviews.size());
   }
@@ -95,7 +75,8 @@ class SubjectAccessReviewAuthorizerTest {
   void anUnreachableAuthorizerDenies() {
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReturn(500, "boom")
         .always();
-    SubjectAccessReviewAuthorizer authorizer = new SubjectAccessReviewAuthorizer(client, Duration.ofSeconds(10), 10);
+    SubjectAccessReviewAuthorizer authorizer = new SubjectAccessReviewAuthorizer(client, Duration.ofSeconds(10), 10,
+        Clock.systemUTC());
     int before = server.getRequestCount();
     Authorizer.Decision d = authorizer.authorize(new UserInfo("alice", List.of(), Map.of()),
         new Authorizer.AccessRequest("create", "query.spaceone.dev", "searches", "ns1"));

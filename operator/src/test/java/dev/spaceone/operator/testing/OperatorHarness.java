@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ public final class OperatorHarness implements AutoCloseable {
     kubelet = new SimulatedKubelet(cluster.client(MockCluster.KUBELET_AGENT), plugin, null, p -> true, cluster.podLogs());
     gc = new LocalGarbageCollector(cluster.client("garbage-collector"));
     operatorClient = cluster.client(MockCluster.OPERATOR_AGENT);
-    operator = SpaceOneOperator.start(operatorClient, settings);
+    operator = SpaceOneOperator.start(operatorClient, settings, Clock.systemUTC());
   }
 
   public OperatorHarness(Function<Pod, PluginRun> plugin) {
@@ -65,7 +66,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = SpaceOneOperator.start(operatorClient, settings);
+    operator = SpaceOneOperator.start(operatorClient, settings, Clock.systemUTC());
   }
 
   /** A plugin that reports the counts named in its task options (created, updated, ..., failure). */

@@ -2,14 +2,15 @@ package dev.spaceone.runner.cost;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
+import dev.spaceone.runner.api.costanalysis.CostGrpc;
 import dev.spaceone.runner.api.costanalysis.CostInfo;
 import dev.spaceone.runner.api.costanalysis.CostsInfo;
 import dev.spaceone.runner.api.costanalysis.GetDataRequest;
 import dev.spaceone.runner.grpc.PluginCallException;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.grpc.PluginMethods;
 import dev.spaceone.runner.grpc.PluginStream;
 import dev.spaceone.runner.result.ErrorInfo;
 import dev.spaceone.runner.result.TaskResult;
@@ -53,11 +54,12 @@ public final class CostCollection {
         .setTaskOptions(Structs.struct(task.taskOptions()))
         .setDomainId(task.domainId())
         .build();
-    try (PluginStream<CostsInfo> stream = plugin.serverStream(PluginMethods.COST_GET_DATA, request)) {
+    try (PluginStream<CostsInfo> stream = plugin.serverStream(CostGrpc.getGetDataMethod(),
+        CostGrpc::newBlockingStub, stub -> stub.getData(request))) {
       for (CostsInfo costs = stream.next(); costs != null; costs = stream.next()) {
         for (CostInfo row : costs.getResultsList()) {
           if (row.getBilledDate().isEmpty()) {
-            result.addTaskFailure(new ErrorInfo("ERROR_REQUIRED_PARAMETER",
+            result.addTaskFailure(new ErrorInfo(ErrorCodes.REQUIRED_PARAMETER,
                 "Required parameter. (key = plugin_cost_data.billed_date)"));
             return;
           }

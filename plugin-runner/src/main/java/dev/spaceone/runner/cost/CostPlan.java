@@ -8,14 +8,15 @@ import dev.spaceone.runner.Log;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.costanalysis.ChangedInfo;
+import dev.spaceone.runner.api.costanalysis.DataSourceGrpc;
 import dev.spaceone.runner.api.costanalysis.GetTasksRequest;
 import dev.spaceone.runner.api.costanalysis.InitRequest;
+import dev.spaceone.runner.api.costanalysis.JobGrpc;
 import dev.spaceone.runner.api.costanalysis.SyncedAccountInfo;
 import dev.spaceone.runner.api.costanalysis.TaskInfo;
 import dev.spaceone.runner.api.costanalysis.TasksInfo;
 import dev.spaceone.runner.grpc.PluginCallException;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.grpc.PluginMethods;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,8 +49,9 @@ public final class CostPlan {
   /** Asks the plugin for the plan; prints it on {@code out}; returns the result object. */
   public ObjectNode run(PrintStream out) throws PluginCallException {
     Struct options = CostCollection.options(task);
-    plugin.unaryIfServed(PluginMethods.DATA_SOURCE_INIT,
-            InitRequest.newBuilder().setOptions(Structs.struct(task.options())).setDomainId(task.domainId()).build())
+    InitRequest init = InitRequest.newBuilder()
+        .setOptions(Structs.struct(task.options())).setDomainId(task.domainId()).build();
+    plugin.unaryIfServed(DataSourceGrpc.getInitMethod(), DataSourceGrpc::newBlockingStub, stub -> stub.init(init))
         .ifPresent(info -> Log.info("DataSource.init metadata keys: " + info.getMetadata().getFieldsMap().keySet()));
     GetTasksRequest.Builder request = GetTasksRequest.newBuilder()
         .setOptions(options).setSecretData(secretData).setDomainId(task.domainId());
@@ -59,7 +61,9 @@ public final class CostPlan {
     if (!task.lastSynchronizedAt().isEmpty()) {
       request.setLastSynchronizedAt(task.lastSynchronizedAt());
     }
-    TasksInfo tasks = plugin.unary(PluginMethods.COST_GET_TASKS, request.build());
+    GetTasksRequest built = request.build();
+    TasksInfo tasks = plugin.unary(JobGrpc.getGetTasksMethod(), JobGrpc::newBlockingStub,
+        stub -> stub.getTasks(built));
     return print(tasks, out);
   }
 

@@ -1,8 +1,7 @@
 package dev.spaceone.runner.grpc;
 
-import dev.spaceone.runner.result.ErrorCodes;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
-import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
@@ -13,7 +12,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
+import io.grpc.stub.AbstractBlockingStub;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -105,13 +105,19 @@ public final class PluginConnection implements AutoCloseable {
         + connectTimeout.toSeconds() + " s: " + last.getMessage()), false, last);
   }
 
-  /** One unary call, bounded by the unary timeout and the task deadline; UNAVAILABLE is tried again twice. */
-  public <Q, R> R unary(MethodDescriptor<Q, R> method, Q request) throws PluginCallException {
+  /**
+   * One unary call through a generated blocking stub ({@code stubs}: e.g. {@code CollectorGrpc::newBlockingStub}),
+   * bounded by the unary timeout and the task deadline; UNAVAILABLE is tried again twice. {@code method} (the
+   * generated descriptor) names the call in errors.
+   */
+  public <S extends AbstractBlockingStub<S>, R> R unary(MethodDescriptor<?, R> method, Function<Channel, S> stubs,
+      Function<S, R> call) throws PluginCallException {
+    S stub = stubs.apply(channel);
     StatusRuntimeException last = null;
     for (int attempt = 0; attempt < UNARY_ATTEMPTS && !taskDeadline.isExpired(); attempt++) {
       Deadline deadline = Deadline.after(unaryTimeout.toMillis(), TimeUnit.MILLISECONDS).minimum(taskDeadline);
       try {
-        return ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadline(deadline), request);
+        return call.apply(stub.withDeadline(deadline));
       } catch (StatusRuntimeException e) {
         last = e;
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
@@ -123,9 +129,10 @@ public final class PluginConnection implements AutoCloseable {
   }
 
   /** {@link #unary}, or empty when the plugin does not serve the method (UNIMPLEMENTED): optional methods. */
-  public <Q, R> Optional<R> unaryIfServed(MethodDescriptor<Q, R> method, Q request) throws PluginCallException {
+  public <S extends AbstractBlockingStub<S>, R> Optional<R> unaryIfServed(MethodDescriptor<?, R> method,
+      Function<Channel, S> stubs, Function<S, R> call) throws PluginCallException {
     try {
-      return Optional.of(unary(method, request));
+      return Optional.of(unary(method, stubs, call));
     } catch (PluginCallException e) {
       if (e.unimplemented()) {
         return Optional.empty();
@@ -134,22 +141,28 @@ public final class PluginConnection implements AutoCloseable {
     }
   }
 
-  /** A server stream under the task deadline; close it to cancel the call early. */
-  public <Q, R> PluginStream<R> serverStream(MethodDescriptor<Q, R> method, Q request) {
+  /** A server stream through a generated blocking stub under the task deadline; close it to cancel the call. */
+  public <S extends AbstractBlockingStub<S>, R> PluginStream<R> serverStream(MethodDescriptor<?, R> method,
+      Function<Channel, S> stubs, Function<S, Iterator<R>> call) {
     Context.CancellableContext context = Context.current().withCancellation();
     Context previous = context.attach();
     try {
-      Iterator<R> iterator = ClientCalls.blockingServerStreamingCall(channel, method,
-          CallOptions.DEFAULT.withDeadline(taskDeadline), request);
+      Iterator<R> iterator = call.apply(stubs.apply(channel).withDeadline(taskDeadline));
       return new PluginStream<>(this, method, iterator, context);
     } finally {
       context.detach(previous);
     }
   }
 
+  /** The method's name as SpaceONE writes it in errors and logs: {@code Collector.collect}. */
+  public static String displayName(MethodDescriptor<?, ?> method) {
+    String service = method.getServiceName();
+    return service.substring(service.lastIndexOf('.') + 1) + "." + method.getBareMethodName();
+  }
+
   /** The error a failed call reports: timeout (ours), or the plugin's status as ERROR_COLLECTOR_PLUGIN. */
   PluginCallException failure(MethodDescriptor<?, ?> method, StatusRuntimeException e) {
-    String name = PluginMethods.displayName(method);
+    String name = displayName(method);
     if (e == null) {
       return new PluginCallException(new ErrorInfo(ErrorCodes.PLUGIN_TIMEOUT,
           "task deadline reached before " + name + " was called"), false, null);

@@ -1,19 +1,20 @@
 package dev.spaceone.runner.inventory;
 
 import com.google.protobuf.Struct;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Log;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.inventory.CollectRequest;
+import dev.spaceone.runner.api.inventory.CollectorGrpc;
 import dev.spaceone.runner.api.inventory.GetTaskRequest;
 import dev.spaceone.runner.api.inventory.InitRequest;
+import dev.spaceone.runner.api.inventory.JobGrpc;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
 import dev.spaceone.runner.api.inventory.TaskInfo;
 import dev.spaceone.runner.grpc.PluginCallException;
 import dev.spaceone.runner.grpc.PluginConnection;
-import dev.spaceone.runner.grpc.PluginMethods;
 import dev.spaceone.runner.grpc.PluginStream;
-import dev.spaceone.runner.result.ErrorCodes;
 import dev.spaceone.runner.result.ErrorInfo;
 import dev.spaceone.runner.result.TaskResult;
 import dev.spaceone.runner.sink.CollectedRecord;
@@ -82,7 +83,8 @@ public final class InventoryCollection {
   }
 
   private void init(Struct options) throws PluginCallException {
-    plugin.unaryIfServed(PluginMethods.COLLECTOR_INIT, InitRequest.newBuilder().setOptions(options).build())
+    InitRequest request = InitRequest.newBuilder().setOptions(options).build();
+    plugin.unaryIfServed(CollectorGrpc.getInitMethod(), CollectorGrpc::newBlockingStub, stub -> stub.init(request))
         .ifPresent(info -> Log.info("Collector.init metadata keys: " + info.getMetadata().getFieldsMap().keySet()));
   }
 
@@ -97,8 +99,9 @@ public final class InventoryCollection {
       return List.of(explicit);
     }
     try {
-      List<TaskInfo> tasks = plugin.unary(PluginMethods.INVENTORY_GET_TASKS, GetTaskRequest.newBuilder()
-          .setOptions(options).setSecretData(secretData).build()).getTasksList();
+      GetTaskRequest request = GetTaskRequest.newBuilder().setOptions(options).setSecretData(secretData).build();
+      List<TaskInfo> tasks = plugin.unary(JobGrpc.getGetTasksMethod(), JobGrpc::newBlockingStub,
+          stub -> stub.getTasks(request)).getTasksList();
       if (!tasks.isEmpty()) {
         return tasks.stream().map(TaskInfo::getTaskOptions).toList();
       }
@@ -120,7 +123,9 @@ public final class InventoryCollection {
     if (taskOptions.getFieldsCount() > 0) {
       request.setTaskOptions(taskOptions);
     }
-    try (PluginStream<ResourceInfo> stream = plugin.serverStream(PluginMethods.COLLECTOR_COLLECT, request.build())) {
+    CollectRequest built = request.build();
+    try (PluginStream<ResourceInfo> stream = plugin.serverStream(CollectorGrpc.getCollectMethod(),
+        CollectorGrpc::newBlockingStub, stub -> stub.collect(built))) {
       for (ResourceInfo info = stream.next(); info != null; info = stream.next()) {
         record(info);
       }

@@ -2,6 +2,7 @@ package dev.spaceone.runner.inventory;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
 import dev.spaceone.runner.result.ErrorInfo;
@@ -55,7 +56,7 @@ public final class ResourceClassifier {
       return new Store(false);
     }
     if (!RESOURCE_MAP.contains(type)) {
-      return new Failure(new ErrorInfo("ERROR_UNKNOWN",
+      return new Failure(new ErrorInfo(ErrorCodes.UNKNOWN,
           "failed to upsert " + type + ": collector can not find resource_type: " + type, typeOnly(type)));
     }
     if (info.getState() == ResourceInfo.State.FAILURE) {
@@ -63,13 +64,13 @@ public final class ResourceClassifier {
       ObjectNode additional = Structs.json(info.getResource());
       additional.put("domain_id", domainId);
       additional.put("workspace_id", workspaceId);
-      return new Failure(new ErrorInfo("ERROR_PLUGIN", message, additional));
+      return new Failure(new ErrorInfo(ErrorCodes.PLUGIN, message, additional));
     }
     if (info.getMatchRules().getFieldsCount() == 0) {
-      return new Failure(new ErrorInfo("ERROR_MATCH_RULE", "Match rule is not defined.", typeOnly(type)));
+      return new Failure(new ErrorInfo(ErrorCodes.MATCH_RULE, "Match rule is not defined.", typeOnly(type)));
     }
     if (ERROR_RESOURCE.equals(type)) {
-      return new Failure(new ErrorInfo("ERROR_UNKNOWN",
+      return new Failure(new ErrorInfo(ErrorCodes.UNKNOWN,
           "Failed to match resource: " + ERROR_RESOURCE + " is only a failure report", typeOnly(type)));
     }
     return new Store(CLOUD_SERVICE.equals(type));

@@ -3,6 +3,7 @@ package dev.spaceone.runner.result;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceone.contract.ResultCount;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,19 @@ public final class TaskResult {
     return total;
   }
 
+  private long count(ResultCount count) {
+    return switch (count) {
+      case CREATED -> created;
+      case UPDATED -> updated;
+      case DELETED -> deleted;
+      case DISCONNECTED -> disconnected;
+      case FAILURE -> failure;
+      // success_count belongs to power-scheduler; inventory and cost-analysis report none.
+      case SUCCESS -> 0;
+      case TOTAL -> total;
+    };
+  }
+
   public synchronized List<ErrorInfo> errors() {
     return List.copyOf(errors);
   }
@@ -91,14 +105,9 @@ public final class TaskResult {
   /** The result object, at most {@link #MAX_BYTES} bytes of UTF-8: errors that do not fit are dropped and counted. */
   public synchronized String toJson() {
     ObjectNode head = JSON.createObjectNode();
-    head.put("created_count", created);
-    head.put("updated_count", updated);
-    head.put("deleted_count", deleted);
-    head.put("disconnected_count", disconnected);
-    head.put("failure_count", failure);
-    // success_count belongs to power-scheduler; inventory and cost-analysis report none.
-    head.put("success_count", 0);
-    head.put("total_count", total);
+    for (ResultCount count : ResultCount.values()) {
+      head.put(count.resultKey(), count(count));
+    }
     ArrayNode array = head.putArray("errors");
     long dropped = errorsNotKept;
     for (int i = 0; i < errors.size(); i++) {

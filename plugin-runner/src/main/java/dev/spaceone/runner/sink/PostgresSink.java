@@ -1,6 +1,7 @@
 package dev.spaceone.runner.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
 import dev.spaceone.runner.api.inventory.ResourceInfo;
@@ -35,10 +36,14 @@ final class PostgresSink implements ResourceSink {
 
   static PostgresSink open(Task task, Path sinkDir) throws SinkException {
     if (!Task.INVENTORY.equals(task.service())) {
-      throw new SinkException(StoreException.CONFIG, "sink postgres stores inventory resources; a "
+      throw new SinkException(ErrorCodes.SINK_CONFIG, "sink postgres stores inventory resources; a "
           + task.service() + " task takes sink none or log", null);
     }
     Task.Identity id = task.identity();
+    if (id.jobUid() == null || id.jobUid().isBlank()) {
+      // Without it every run of the Job would look like the first: created again, nothing ever disconnected.
+      throw new SinkException(ErrorCodes.SINK_CONFIG, "sink postgres needs the Job's uid (task.json job_uid)", null);
+    }
     // A re-created Job reuses its name: the uid makes "first seen by this Job" mean this run.
     String jobKey = String.join("/", id.namespace(), task.jobId(), id.jobUid());
     try {
@@ -48,7 +53,7 @@ final class PostgresSink implements ResourceSink {
     } catch (StoreException e) {
       throw new SinkException(e.errorCode(), e.getMessage(), null);
     } catch (IllegalArgumentException e) {
-      throw new SinkException(StoreException.CONFIG, e.getMessage(), null);
+      throw new SinkException(ErrorCodes.SINK_CONFIG, e.getMessage(), null);
     }
   }
 

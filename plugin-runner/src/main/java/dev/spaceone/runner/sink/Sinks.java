@@ -1,7 +1,7 @@
 package dev.spaceone.runner.sink;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.runner.Task;
-import dev.spaceone.runner.result.ErrorCodes;
 import java.io.PrintStream;
 import java.nio.file.Path;
 

@@ -2,6 +2,7 @@ package dev.spaceone.runner.sink;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.spaceone.contract.ErrorCodes;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public final class StatelessSink implements ResourceSink {
       try {
         out.println(PRINTER.print(record.message()));
       } catch (InvalidProtocolBufferException e) {
-        throw new SinkException("ERROR_SINK_LOG", "cannot print " + record.resourceType() + " as JSON", e, true);
+        throw new SinkException(ErrorCodes.SINK_LOG, "cannot print " + record.resourceType() + " as JSON", e, true);
       }
     }
     if (record.counted()) {

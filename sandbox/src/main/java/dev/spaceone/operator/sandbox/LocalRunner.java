@@ -3,6 +3,7 @@ package dev.spaceone.operator.sandbox;
 import dev.spaceone.operator.desired.PluginRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /**
  * The plugin runner as the sandbox starts it: the locally built jar ({@code plugin-runner/target/
  * spaceone-plugin-runner.jar} under the working folder or a parent of it, or SPACEONE_RUNNER_JAR) run by this
- * JVM's own {@code java}, unless RUNNER_COMMAND says otherwise.
+ * JVM's own {@code java} with the runner's JVM options, unless RUNNER_COMMAND says otherwise.
  */
 final class LocalRunner {
   static final String JAR = "plugin-runner/target/spaceone-plugin-runner.jar";
@@ -26,7 +27,10 @@ final class LocalRunner {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     Path jar = jar(env).orElse(Path.of(JAR).toAbsolutePath());
-    return new PluginRunner(IMAGE, List.of(java, "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(PluginRunner.JVM_OPTIONS);
+    command.addAll(List.of("-jar", jar.toString()));
+    return new PluginRunner(IMAGE, command);
   }
 
   /** The runner's jar: SPACEONE_RUNNER_JAR, else the built one under the working folder or a parent. */

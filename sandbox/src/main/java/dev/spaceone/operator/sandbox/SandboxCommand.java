@@ -2,12 +2,12 @@ package dev.spaceone.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.spaceone.contract.ResultCount;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import dev.spaceone.operator.settings.OperatorSettings;
 import dev.spaceone.operator.runtime.SpaceOneOperator;
 import dev.spaceone.operator.sandbox.ManifestApplier.Applied;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,7 +200,7 @@ public final class SandboxCommand {
       running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
     }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
-        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())));
+        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())), Clock.systemUTC());
     running.add(operator);
     try {
       queryApi = api.startQueryApi(workDir, operator.records());
@@ -326,7 +327,7 @@ public final class SandboxCommand {
         + s.getFailureTasks() + " failed, " + s.getCanceledTasks() + " canceled)"
         + (s.getStartedAt() != null && s.getFinishedAt() != null ? "  " + s.getStartedAt() + " .. " + s.getFinishedAt()
             : ""));
-    out.println("  counts: " + Arrays.stream(ResultCount.values()).map(c -> c.word() + " " + c.get(s))
+    out.println("  counts: " + Arrays.stream(ResultCount.values()).map(c -> c.word() + " " + s.get(c))
         .collect(Collectors.joining(", ")));
     if (s.getErrorCode() != null) {
       out.println("  error: " + s.getErrorCode() + (s.getErrorMessage() == null ? "" : ": " + s.getErrorMessage()));

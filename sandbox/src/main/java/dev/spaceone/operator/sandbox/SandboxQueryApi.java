@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,7 +51,7 @@ final class SandboxQueryApi implements AutoCloseable {
         List.of(), List.of(pki.ca.certificate()));
     Authorizer onlyTheSandboxUser = (user, request) -> SandboxPki.USER.equals(user.name())
         ? Authorizer.Decision.ALLOW : new Authorizer.Decision(false, "only " + SandboxPki.USER + " may query");
-    return new SandboxQueryApi(QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store),
+    return new SandboxQueryApi(QueryServer.start(config(pki), () -> authentication, onlyTheSandboxUser, store, Clock.systemUTC()),
         pki, pki.clientContext());
   }
 
@@ -62,7 +63,8 @@ final class SandboxQueryApi implements AutoCloseable {
   static SandboxQueryApi asInACluster(KubernetesClient client, RecordStore store, SandboxPki pki,
       javax.net.ssl.SSLContext caller, String bindAddress) throws IOException {
     SandboxQueryApi api = new SandboxQueryApi(
-        QueryServer.start(config(pki).withBindAddress(bindAddress), client, store), pki, caller);
+        QueryServer.start(config(pki).withBindAddress(bindAddress), client, store, Clock.systemUTC()), pki,
+        caller);
     api.host = bindAddress;
     return api;
   }

@@ -102,16 +102,24 @@ class SandboxCommandTest {
    * The two SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
    * sidecars, the runner (from this class path) as main process; the cost Job divided by its plugin.
    */
-  @Test
-  void theGrpcExamplesEndAsTheirCommentsPromise(@TempDir Path tmp) throws Exception {
+  /**
+   * RUNNER_COMMAND for the sandbox of a grpc example: the runner from this class path. Skips the test when the
+   * example plugins' venv is absent (fails it when SPACEONE_PY_VENV_REQUIRED is set).
+   */
+  static String grpcRunnerCommand() {
     Path plugin = LocalKubelet.defaultVenv(System.getenv()).resolve("bin/spaceone-example-plugin");
     String skip = "the example plugins' venv is absent (" + plugin + "): run examples/plugin/python/setup-venv.sh";
     if (!Files.isExecutable(plugin) && "true".equals(System.getenv("SPACEONE_PY_VENV_REQUIRED"))) {
       throw new AssertionError("SPACEONE_PY_VENV_REQUIRED is set but " + skip);
     }
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(plugin), skip);
-    String runner = Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:TieredStopAtLevel=1 -cp "
+    return Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:TieredStopAtLevel=1 -cp "
         + System.getProperty("java.class.path") + " dev.spaceone.runner.Main";
+  }
+
+  @Test
+  void theGrpcExamplesEndAsTheirCommentsPromise(@TempDir Path tmp) throws Exception {
+    String runner = grpcRunnerCommand();
 
     long started = System.nanoTime();
     Run run = sandbox(tmp, java.util.Map.of("RUNNER_COMMAND", runner), java.time.Duration.ofMinutes(10),

@@ -3,11 +3,15 @@ package dev.spaceone.operator.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spaceone.operator.sandbox.ManifestLoader.Manifest;
+import dev.spaceone.store.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,54 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SandboxPostgresTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The example's three runs as its header promises, each run a sandbox of its own (a new JVM and API server, as
+   * a user runs them) on one PostgreSQL: created 6, then updated 6, then (drop-two/) disconnected 2. Each sandbox
+   * numbers its objects afresh, so this fails when two runs of the Job get the same uid.
+   */
+  @Test
+  void theStoreExamplesThreeRunsShowCreatedThenUpdatedThenDisconnected(@TempDir Path tmp) throws Exception {
+    String runner = SandboxCommandTest.grpcRunnerCommand();
+    String example = "examples/spaceone-grpc-inventory/postgres/";
+    try (LocalPostgres server = LocalPostgres.start()) {
+      String url = "postgresql://" + LocalPostgres.USER + "@127.0.0.1:" + server.port() + "/" + LocalPostgres.DATABASE;
+      // what each run's arguments are, and what its manifest's header promises
+      List<List<String>> runs = List.of(List.of(example), List.of(example),
+          List.of(example + "secrets.yaml", example + "drop-two/"));
+      List<String> promised = List.of("createdCount 6, updatedCount 0, deletedCount 0, disconnectedCount 0",
+          "createdCount 0, updatedCount 6", "createdCount 0, updatedCount 4, deletedCount 0, disconnectedCount 2");
+      List<String> counts = List.of("created 6, updated 0, deleted 0, disconnected 0,",
+          "created 0, updated 6, deleted 0, disconnected 0,", "created 0, updated 4, deleted 0, disconnected 2,");
+      assertTrue(Files.readString(SandboxCommandTest.REPO.resolve(example + "job.yaml")).contains(promised.get(0)));
+      assertTrue(Files.readString(SandboxCommandTest.REPO.resolve(example + "job.yaml")).contains(promised.get(1)));
+      assertTrue(Files.readString(SandboxCommandTest.REPO.resolve(example + "drop-two/job.yaml"))
+          .contains(promised.get(2)));
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        List<String> args = new ArrayList<>(List.of("--postgres", url));
+        args.addAll(runs.get(i));
+        SandboxCommandTest.Run run = SandboxCommandTest.sandbox(tmp, Map.of("RUNNER_COMMAND", runner),
+            Duration.ofMinutes(5), args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.all());
+        String line = run.lines().stream().map(String::trim).filter(l -> l.startsWith("counts: ")).findFirst()
+            .orElse("");
+        seen.add(line);
+        assertTrue(line.contains(counts.get(i)), "run " + (i + 1) + ": expected " + counts.get(i) + " but " + seen
+            + "\n" + run.all());
+      }
+    }
+  }
+
+  @Test
+  void uidsDifferFromFabric8sFirstOnes() throws Exception {
+    try (MockApiServer api = MockApiServer.start(0)) {
+      String uid = api.client("test").configMaps().inNamespace("default").resource(
+          new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("a").endMetadata().build())
+          .create().getMetadata().getUid();
+      assertTrue(java.util.UUID.fromString(uid).getLeastSignificantBits() >= MockApiServer.FIRST_UID, uid);
+    }
+  }
 
   private static Manifest manifest(String json) throws Exception {
     return new Manifest(Path.of("m.yaml"), 0, JSON.readTree(json.replace('\'', '"')));

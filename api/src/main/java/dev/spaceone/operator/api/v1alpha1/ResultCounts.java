@@ -1,8 +1,12 @@
 package dev.spaceone.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.spaceone.contract.ResultCount;
 
-/** The result counts a plugin reports, kept per task and summed per Job. Each field is one {@link ResultCount}. */
+/**
+ * The result counts a plugin reports, kept per task and summed per Job. Each field is one {@link ResultCount}
+ * (ResultCountsTest checks both ways); {@link #get} and {@link #set} are the one mapping between them.
+ */
 public abstract class ResultCounts {
   @JsonPropertyDescription("Resources created.")
   private long createdCount;
@@ -25,10 +29,40 @@ public abstract class ResultCounts {
   @JsonPropertyDescription("Items processed in all (power-scheduler).")
   private long totalCount;
 
+  /** This holder's count (0 when there is no holder yet, as for a status not written). */
+  public static long get(ResultCounts counts, ResultCount count) {
+    return counts == null ? 0L : counts.get(count);
+  }
+
+  public long get(ResultCount count) {
+    return switch (count) {
+      case CREATED -> createdCount;
+      case UPDATED -> updatedCount;
+      case DELETED -> deletedCount;
+      case DISCONNECTED -> disconnectedCount;
+      case FAILURE -> failureCount;
+      case SUCCESS -> successCount;
+      case TOTAL -> totalCount;
+    };
+  }
+
+  public void set(ResultCount count, long value) {
+    switch (count) {
+      case CREATED -> createdCount = value;
+      case UPDATED -> updatedCount = value;
+      case DELETED -> deletedCount = value;
+      case DISCONNECTED -> disconnectedCount = value;
+      case FAILURE -> failureCount = value;
+      case SUCCESS -> successCount = value;
+      case TOTAL -> totalCount = value;
+      default -> throw new IllegalArgumentException(count.name());
+    }
+  }
+
   /** Adds another holder's counts to these. */
   public void addCounts(ResultCounts other) {
     for (ResultCount count : ResultCount.values()) {
-      count.set(this, count.get(this) + count.get(other));
+      set(count, get(count) + get(other, count));
     }
   }
 

@@ -1,9 +1,8 @@
-package dev.spaceone.operator.api;
+package dev.spaceone.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spaceone.operator.api.v1alpha1.ResultCount;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -15,15 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's contract table lists exactly the error codes the operator writes, and the result's counts. */
-class ErrorCodesTest {
+/** README's error code table lists exactly {@link ErrorCodes}, and its result object names every count. */
+class ContractReadmeTest {
   static final Path README = Path.of("..", "README.md");
   static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `(ERROR_[A-Z_]+)` \\|");
 
   static List<String> codes() {
     return Arrays.stream(ErrorCodes.class.getDeclaredFields())
         .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
-        .map(ErrorCodesTest::value).sorted().toList();
+        .map(ContractReadmeTest::value).sorted().toList();
   }
 
   @Test
@@ -45,6 +44,23 @@ class ErrorCodesTest {
     for (ResultCount count : ResultCount.values()) {
       assertTrue(readme.contains("\"" + count.resultKey() + "\": 0"), count.resultKey());
     }
+  }
+
+  @Test
+  void countNamesAreTheContractsSnakeAndCamelCase() {
+    assertEquals(List.of("created_count", "updated_count", "deleted_count", "disconnected_count", "failure_count",
+        "success_count", "total_count"), Arrays.stream(ResultCount.values()).map(ResultCount::resultKey).toList());
+    assertEquals("disconnectedCount", ResultCount.DISCONNECTED.statusField());
+    assertEquals("disconnected", ResultCount.DISCONNECTED.word());
+  }
+
+  /** The runner and the store use this module without Kubernetes classes: it must stay dependency-free. */
+  @Test
+  void theModuleHasNoDependencyOutsideTests() throws IOException {
+    String pom = Files.readString(Path.of("pom.xml"));
+    Matcher dependency = Pattern.compile("(?s)<dependency>(.*?)</dependency>").matcher(pom);
+    List<String> blocks = dependency.results().map(m -> m.group(1)).toList();
+    assertTrue(blocks.stream().allMatch(b -> b.contains("<scope>test</scope>")), blocks.toString());
   }
 
   private static String value(Field field) {

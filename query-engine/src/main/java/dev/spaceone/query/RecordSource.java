@@ -1,0 +1,16 @@
+package dev.spaceone.query;
+
+import java.util.List;
+import java.util.Map;
+
+/** The records a query reads: a plain list, or a {@link RecordTable.Scope} that can also scan its columns. */
+interface RecordSource {
+  /** The records, in the order a scan reads them; the list is the caller's. */
+  List<Map<String, Object>> records();
+
+  /** Filtered and grouped rows computed without the maps, or null when only the map path can answer. */
+  default List<Map<String, Object>> filterAndGroup(Filter filter, GroupStage group, QueryBudget budget)
+      throws QueryException {
+    return null;
+  }
+}
