@@ -198,7 +198,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           : JobStatusAggregator.aggregate(job, tasks, 0, now);
       return untilDeadline(job, write(job, next, now, context), now);
     }
-    boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+    boolean succeeded = planned(pod);
     Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
     if (!succeeded && failed.isEmpty()) {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
@@ -346,6 +346,24 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           job.getMetadata().getName(), pod.getMetadata().getName(),
           read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
     }
+  }
+
+  /**
+   * Whether the planning pod's runner ended with its plan: the pod Succeeded, or the runner exited 0 while the plugin
+   * sidecar still stops (a real kubelet ends the pod only after the sidecar, which may take its grace period: a
+   * Python plugin running as PID 1 ignores SIGTERM).
+   */
+  static boolean planned(Pod pod) {
+    if (pod.getStatus() == null) {
+      return false;
+    }
+    if ("Succeeded".equals(pod.getStatus().getPhase())) {
+      return true;
+    }
+    return pod.getStatus().getContainerStatuses() != null && pod.getStatus().getContainerStatuses().stream()
+        .anyMatch(c -> TaskPodBuilder.RUNNER_CONTAINER.equals(c.getName()) && c.getState() != null
+            && c.getState().getTerminated() != null
+            && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
   }
 
   /** The plan in a planning pod's runner log, checked against the runner's result. */
