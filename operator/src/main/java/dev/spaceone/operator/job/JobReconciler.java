@@ -62,8 +62,12 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = JobReconciler.NAME)
 public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   public static final String NAME = "job";
-  /** Task creations in flight at once, over all Jobs. */
-  static final int TASK_CREATORS = 8;
+  private static final String BY_JOB = "by-job";
+  /**
+   * Task creations in flight at once, over all Jobs. A create took about a second on a loaded API server in
+   * {@code bench/run real}, where 8 in flight held a Job to about 8 new tasks a second.
+   */
+  static final int TASK_CREATORS = 32;
   private static final Logger LOG = LoggerFactory.getLogger(JobReconciler.class);
 
   private final OperatorSettings settings;
@@ -89,10 +93,13 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
 
   @Override
   public List<EventSource<?, Job>> prepareEventSources(EventSourceContext<Job> context) {
-    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(JobTask.class, Job.class)
+    var tasks = new InformerEventSource<>(InformerEventSourceConfiguration.from(JobTask.class, Job.class)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Job.class))
         .withLabelSelector(Labels.MANAGED_SELECTOR)
-        .build(), context),
+        .build(), context);
+    tasks.addIndexers(Map.of(BY_JOB, task -> List.of(jobKey(task.getMetadata().getNamespace(),
+        task.getSpec().getJobName()))));
+    return List.of(tasks,
         // Planning pods of the Jobs their plugin divides.
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Job.class)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Job.class))
@@ -109,14 +116,17 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     }
     // Tasks are found by their owner's name; those of an earlier Job of the same name, still being
     // garbage-collected, are not this Job's: it waits for them to go rather than adopt their results.
-    Map<Boolean, List<JobTask>> byOwner = context.getSecondaryResources(JobTask.class).stream()
+    // Read through an index, not as secondary resources: those come as a Set, which hashes every task,
+    // managed fields included, on every reconcile (a tenth of the operator's CPU in bench/run real).
+    Map<Boolean, List<JobTask>> byOwner = taskCache(context).byIndex(BY_JOB,
+            jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName())).stream()
         .collect(Collectors.partitioningBy(task -> JobDivider.isTaskOf(task, job)));
     if (!byOwner.get(false).isEmpty()) {
       LOG.info("Job {}/{}: waiting for {} tasks of an earlier Job of this name to be deleted",
           job.getMetadata().getNamespace(), job.getMetadata().getName(), byOwner.get(false).size());
       return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
     }
-    Set<JobTask> tasks = Set.copyOf(byOwner.get(true));
+    List<JobTask> tasks = byOwner.get(true);
     // The spec is judged before the Job starts; once its tasks run, an edit cannot take back their results.
     boolean started = current != null && current.getStatus() != null;
     Optional<JobError> error = started ? Optional.empty() : JobValidator.validate(job);
@@ -151,17 +161,23 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
    * so after a restart the same plan is read again and the same tasks (deterministic names) are found, not
    * created twice; once recorded, a plan is never made again.
    */
-  private UpdateControl<Job> reconcilePlanned(Job job, Set<JobTask> tasks, Instant now, Context<Job> context) {
+  private UpdateControl<Job> reconcilePlanned(Job job, List<JobTask> tasks, Instant now, Context<Job> context) {
     KubernetesClient client = context.getClient();
     JobStatus current = job.getStatus();
     PlanStatus recorded = current == null ? null : current.getPlan();
-    String podName = TaskNames.planningPod(job.getMetadata().getName());
-    Pod pod = context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(podName))
+    String jobName = job.getMetadata().getName();
+    // The planning attempts' pods, by attempt; the last one decides.
+    Map<Integer, Pod> attempts = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> TaskNames.planningAttemptOf(jobName, p.getMetadata().getName()) > 0)
         .filter(p -> p.getMetadata().getOwnerReferences().stream()
             .anyMatch(ref -> job.getMetadata().getUid().equals(ref.getUid())))
-        .findFirst().orElse(null);
+        .collect(Collectors.toMap(p -> TaskNames.planningAttemptOf(jobName, p.getMetadata().getName()), p -> p,
+            (a, b) -> a));
+    int attempt = attempts.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    Pod pod = attempts.get(attempt);
     if (recorded != null) {
+      pod = attempts.values().stream().filter(p -> p.getMetadata().getName().equals(recorded.getPodName()))
+          .findFirst().orElse(null);
       if (tasks.size() < recorded.getTasks()) {
         // Tasks of a recorded plan are missing (a restart cut their creation short): the pod still holds the plan.
         createMissingPlannedTasks(job, recorded, pod, tasks, context);
@@ -192,13 +208,15 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           : JobStatusAggregator.aggregate(job, tasks, 0, now);
       return untilDeadline(job, write(job, next, now, context), now);
     }
-    boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+    boolean succeeded = planned(pod);
     Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
     if (!succeeded && failed.isEmpty()) {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
-    PlanReader.Read read = succeeded ? readPlan(client, pod)
-        : new PlanReader.Invalid(ErrorCodes.GET_JOB_TASKS, failed.get().errorCode() + ": " + failed.get().errorMessage());
+    if (failed.isPresent()) {
+      return afterFailedPlanning(job, tasks, pod, attempt, failed.get(), now, context);
+    }
+    PlanReader.Read read = readPlan(client, pod);
     if (read instanceof PlanReader.Invalid invalid) {
       LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
           job.getMetadata().getName(), invalid.message());
@@ -208,14 +226,13 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       return control;
     }
     Plan plan = ((PlanReader.Valid) read).plan();
-    String secret = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
-        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+    String secret = secretOf(pod);
     List<JobTask> desired = JobDivider.fromPlan(job, secret, plan.tasks());
     createAll(job, desired, tasks, context);
     PlanStatus planStatus = new PlanStatus();
     planStatus.setTasks(plan.tasks().size());
     planStatus.setSha256(plan.sha256());
-    planStatus.setPodName(podName);
+    planStatus.setPodName(pod.getMetadata().getName());
     planStatus.setSecretName(secret);
     JobStatus next = JobStatusAggregator.aggregate(job, tasks, plan.tasks().size(),
         new JobStatusAggregator.Planned(planStatus, plan.changed(), plan.syncedAccounts()), now);
@@ -228,6 +245,65 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     }
     // The tasks' own events reconcile the Job from here on; a plan of no tasks is finished at once.
     return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+  }
+
+  /**
+   * A planning attempt failed (the plugin's error, a crash, a plugin that never served): retried like a task's
+   * attempt (spec.backoffLimitPerTask, the operator's retry backoff counted from the attempt's end), with the
+   * same Secret; when no attempt is left the Job ends ERROR with ERROR_GET_JOB_TASKS and the last attempt's code
+   * and reason. Restart-safe: the attempts are the Job's pods {@code <job>-plan}, {@code <job>-plan-2}, ..., kept
+   * (their finalizer released) until the Job goes.
+   */
+  private UpdateControl<Job> afterFailedPlanning(Job job, List<JobTask> tasks, Pod pod, int attempt,
+      AttemptOutcome failed, Instant now, Context<Job> context) {
+    Integer limit = job.getSpec().getBackoffLimitPerTask();
+    int allowed = 1 + (limit == null ? 0 : limit);
+    String why = failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of "
+        + allowed + ")";
+    boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
+    if (!failed.retryable() || attempt >= allowed) {
+      LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), why);
+      UpdateControl<Job> control = write(job, JobStatusAggregator.ended(job, JobState.ERROR,
+          new JobError(ErrorCodes.GET_JOB_TASKS, why), now), now, context);
+      release(pod, context);
+      return control;
+    }
+    if (firstSeen) {
+      events.warning(job, "PlanningAttemptFailed", why + "; " + (allowed - attempt) + " retries left");
+    }
+    release(pod, context);
+    Instant due = failedAt(pod, failed).plus(settings.retryDelay(attempt));
+    UpdateControl<Job> control = write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
+    if (now.isBefore(due)) {
+      Duration wait = Duration.between(now, due);
+      Long seconds = job.getSpec().getActiveDeadlineSeconds();
+      if (seconds != null) {
+        Duration left = Duration.between(now, Instant.parse(job.getMetadata().getCreationTimestamp())
+            .plusSeconds(seconds));
+        wait = left.isNegative() ? Duration.ZERO : left.compareTo(wait) < 0 ? left : wait;
+      }
+      return control.rescheduleAfter(wait);
+    }
+    createPlanningPod(job, secretOf(pod), attempt + 1, context);
+    return untilDeadline(job, control, now);
+  }
+
+  /** When a failed planning attempt ended: its container's end, else its pod's deletion or creation (fixed). */
+  private static Instant failedAt(Pod pod, AttemptOutcome failed) {
+    if (failed.finishedAt() != null) {
+      return failed.finishedAt();
+    }
+    String fallback = pod.getMetadata().getDeletionTimestamp() != null ? pod.getMetadata().getDeletionTimestamp()
+        : pod.getMetadata().getCreationTimestamp();
+    Instant parsed = fallback == null ? null : Timestamps.parse(fallback);
+    return parsed == null ? Instant.EPOCH : parsed;
+  }
+
+  /** The Secret a planning pod plans with, or null. */
+  private static String secretOf(Pod pod) {
+    return pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
   }
 
   /** Creates the planning pod (and the namespace's plugin port policy); an error when the Secrets do not fit. */
@@ -245,8 +321,14 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       secret = matched.get(0);
     }
-    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner());
-    portPolicy.ensure(client, namespace);
+    createPlanningPod(job, secret, 1, context);
+    return Optional.empty();
+  }
+
+  private void createPlanningPod(Job job, String secret, int attempt, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner(), attempt);
+    portPolicy.ensure(client, job.getMetadata().getNamespace());
     try {
       Pod created = client.resource(pod).create();
       planningPods(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -256,10 +338,9 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         throw e;
       }
     }
-    return Optional.empty();
   }
 
-  private void createMissingPlannedTasks(Job job, PlanStatus recorded, Pod pod, Set<JobTask> existing,
+  private void createMissingPlannedTasks(Job job, PlanStatus recorded, Pod pod, List<JobTask> existing,
       Context<Job> context) {
     if (pod == null) {
       LOG.warn("Job {}/{}: {} of its {} planned tasks exist and its planning pod is gone: the rest cannot be made",
@@ -275,6 +356,24 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           job.getMetadata().getName(), pod.getMetadata().getName(),
           read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
     }
+  }
+
+  /**
+   * Whether the planning pod's runner ended with its plan: the pod Succeeded, or the runner exited 0 while the plugin
+   * sidecar still stops (a real kubelet ends the pod only after the sidecar, which may take its grace period: a
+   * Python plugin running as PID 1 ignores SIGTERM).
+   */
+  static boolean planned(Pod pod) {
+    if (pod.getStatus() == null) {
+      return false;
+    }
+    if ("Succeeded".equals(pod.getStatus().getPhase())) {
+      return true;
+    }
+    return pod.getStatus().getContainerStatuses() != null && pod.getStatus().getContainerStatuses().stream()
+        .anyMatch(c -> TaskPodBuilder.RUNNER_CONTAINER.equals(c.getName()) && c.getState() != null
+            && c.getState().getTerminated() != null
+            && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
   }
 
   /** The plan in a planning pod's runner log, checked against the runner's result. */
@@ -333,7 +432,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   }
 
   /** Creates the tasks that do not exist yet; by name, so a restart creates nothing twice. */
-  private Division divide(Job job, Set<JobTask> existing, Context<Job> context) {
+  private Division divide(Job job, List<JobTask> existing, Context<Job> context) {
     KubernetesClient client = context.getClient();
     JobSpec spec = job.getSpec();
     String namespace = job.getMetadata().getNamespace();
@@ -367,10 +466,9 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   }
 
   /** Creates the desired tasks that do not exist yet; by name, so a restart creates nothing twice. */
-  private void createAll(Job job, List<JobTask> desired, Set<JobTask> existing, Context<Job> context) {
+  private void createAll(Job job, List<JobTask> desired, List<JobTask> existing, Context<Job> context) {
     KubernetesClient client = context.getClient();
-    @SuppressWarnings("unchecked")
-    var taskCache = (InformerEventSource<JobTask, Job>) context.eventSourceRetriever().getEventSourceFor(JobTask.class);
+    var taskCache = taskCache(context);
     Set<String> present = existing.stream().map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
     // Created a few at a time: one request after another, a Job of 1,000 tasks would wait on 1,000 round
     // trips. The order they land in does not matter: admission counts a missing task as unfinished.
@@ -391,6 +489,15 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           created, desired.size());
       events.normal(job, "TasksCreated", "Divided into " + desired.size() + " tasks; created " + created);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<JobTask, Job> taskCache(Context<Job> context) {
+    return (InformerEventSource<JobTask, Job>) context.eventSourceRetriever().getEventSourceFor(JobTask.class);
+  }
+
+  private static String jobKey(String namespace, String jobName) {
+    return namespace + "/" + jobName;
   }
 
   /** Creates one task; false when it existed already. */
@@ -435,7 +542,23 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     if (stateChanged) {
       announce(job, previous, next);
     }
+    reportProgress(job, previous, next);
     return ttlOrNothing(job, next, now);
+  }
+
+  /**
+   * One Event each time another tenth of the tasks has finished, with the counts, so that {@code kubectl describe}
+   * follows a large Job's progress without an Event per task (which would double the writes of 10,000 tasks).
+   */
+  private void reportProgress(Job job, JobStatus previous, JobStatus next) {
+    int total = next.getTotalTasks();
+    int before = previous == null ? 0 : previous.getTotalTasks() - previous.getRemainedTasks();
+    int after = total - next.getRemainedTasks();
+    if (total == 0 || after >= total || after * 10L / total == before * 10L / total) {
+      return;
+    }
+    events.normal(job, "Progress", "Finished " + after + " of " + total + " tasks: " + next.getSuccessTasks()
+        + " succeeded, " + next.getFailureTasks() + " failed, " + next.getCanceledTasks() + " canceled");
   }
 
   /** Writes the status now; null when the write was dropped (a conflict with a newer Job). */
