@@ -12,23 +12,13 @@ import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An operator restart mid-job creates nothing twice and loses or doubles no count. */
 class RestartSafetyTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   private static boolean is(JobTask task, TaskState state) {
     return task.getStatus() != null && task.getStatus().getStatus() == state;
@@ -49,14 +39,15 @@ class RestartSafetyTest {
             - options: {runMs: 100, created: 1}
             - options: {runMs: 100, created: 2}
             - options: {runMs: 100, created: 4}
-            - options: {runMs: 1500, created: 8}
-            - options: {runMs: 1500, created: 16}
-            - options: {runMs: 1500, created: 32}
+            - options: {runMs: 4000, created: 8}
+            - options: {runMs: 4000, created: 16}
+            - options: {runMs: 4000, created: 32}
             - options: {runMs: 100, created: 64}
         """);
     for (int i = 0; i < 3; i++) {
       harness.awaitTask("restart-" + i, t -> is(t, TaskState.SUCCESS));
     }
+    // IN_PROGRESS once a pod has run 2 s (JobTaskReconciler.IN_PROGRESS_AFTER): these run 4 s.
     for (int i = 3; i < 6; i++) {
       harness.awaitTask("restart-" + i, t -> is(t, TaskState.IN_PROGRESS));
     }
@@ -103,7 +94,7 @@ class RestartSafetyTest {
           plugin:
             image: collector:1
           tasks:
-            - options: {runMs: 800, created: 9, updated: 3}
+            - options: {runMs: 3500, created: 9, updated: 3}
         """);
     harness.awaitTask("unread-0", t -> is(t, TaskState.IN_PROGRESS));
     harness.stopOperator();
