@@ -7,9 +7,13 @@
 #              Debian's OpenJDK 17 JRE (mmdebstrap) + operator/target/spaceone-job-operator.jar
 #              (+ plugin-runner/target/spaceone-plugin-runner.jar at /opt/spaceone/plugin-runner.jar when built),
 #              the Dockerfile's settings: user 65532:65532, JAVA_TOOL_OPTIONS, entrypoint java -jar, cmd operator.
+#   example-plugin  docker.io/library/spaceone-example-plugin:<examples/plugin/python version>
+#              Debian's python3 (mmdebstrap) + the example SpaceONE plugins' venv at /opt/spaceone/venv (its
+#              console script spaceone-example-plugin on PATH): what examples/spaceone-grpc-* run as the sidecar.
 #
-# Usage: images/build.sh [busybox|pause|operator|operator-base|test|all]...
-#   (default: all; test = busybox pause; operator-base = only the Debian JRE root filesystem, no jar needed)
+# Usage: images/build.sh [busybox|pause|operator|operator-base|example-plugin|test|all]...
+#   (default: all; test = busybox pause; operator-base = only the Debian JRE root filesystem, no jar needed;
+#   all does not include example-plugin, which needs the venv of examples/plugin/python/setup-venv.sh)
 # Prints, on standard output, one OCI archive path per image asked for. Load one with
 #   skopeo copy oci-archive:<file> docker-daemon:<name>:<tag>    (or: podman load -i <file>; docker load -i <file>
 #   with Docker 25+), push it with  skopeo copy oci-archive:<file> docker://<registry>/<name>:<tag>, or import it
@@ -22,7 +26,8 @@
 # The Debian root filesystem (mmdebstrap, the network's only use here) is cached the same way by its package list;
 # rebuilding it later may pick up newer Debian package versions, hence a new digest.
 #
-# Needs: umoci, skopeo; busybox-static (busybox), gcc + libc6-dev (pause), mmdebstrap (operator), run as root
+# Needs: umoci, skopeo; busybox-static (busybox), gcc + libc6-dev (pause), mmdebstrap (operator, example-plugin),
+# python3 + PyPI once (example-plugin: setup-venv.sh), run as root
 # (umoci keeps file owners). Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, DEBIAN_SUITE (bookworm),
 # SOURCE_DATE_EPOCH, IMAGES_FORCE_REBUILD=1.
 set -euo pipefail
@@ -117,34 +122,48 @@ build_pause() {
   echo "$out"
 }
 
-# The Debian root filesystem with the JRE, as a tar; cached by the mmdebstrap options below.
-debian_jre_rootfs() {
+# Options shared by the Debian root filesystems: no recommends, no man pages, docs or locales; perl purged (only
+# package scripts use it, an image never runs apt); apt's lists and caches, logs removed.
+minbase_excludes=(--aptopt='APT::Install-Recommends "false"'
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*')
+purge_perl='--customize-hook=chroot "$1" dpkg --purge --force-depends perl perl-modules-5.36 libperl5.36 >/dev/null'
+clean_apt='--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/* "$1"/var/cache/ldconfig/aux-cache'
+
+# debian_rootfs NAME OPTIONS...: the root filesystem mmdebstrap OPTIONS make, as a tar cached by the options (the
+# network's only use here); NAME names the cache file. Prints its path.
+debian_rootfs() {
   need mmdebstrap mmdebstrap
-  local options=(--variant=minbase --include=openjdk-17-jre-headless
-    --aptopt='APT::Install-Recommends "false"'
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
-    --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
-    # openjdk's postinst links its man page into man1 even when man pages are excluded.
-    --setup-hook='mkdir -p "$1/usr/share/man/man1"'
-    # Cheap trims (about 70 MB of 350): perl, which only package scripts use (an image never runs apt); the JVM's
-    # class-data archive for heaps over 32 GB and javac's symbol file; apt's lists and caches, logs.
-    --customize-hook='chroot "$1" dpkg --purge --force-depends perl perl-modules-5.36 libperl5.36 >/dev/null'
-    --customize-hook='rm -f "$1"/usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes_nocoops.jsa "$1"/usr/lib/jvm/java-17-openjdk-amd64/lib/ct.sym'
-    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/* "$1"/var/cache/ldconfig/aux-cache')
-  local key; key="$(printf '%s\n' "$suite" "$mirror" "$security_mirror" "${options[@]}" | sha256sum | cut -c1-16)"
-  local out="$cache/debian-jre-$key.tar"
+  local name="$1"; shift
+  local key; key="$(printf '%s\n' "$suite" "$mirror" "$security_mirror" "$@" | sha256sum | cut -c1-16)"
+  local out="$cache/$name-$key.tar"
   if [[ ! -f "$out" ]]; then
     local t0=$SECONDS
     # mmdebstrap picks the output format from the name: keep ".tar" at the end of the partial file.
     local partial="${out%.tar}.partial.tar"
     rm -rf "$partial"
-    SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet "${options[@]}" "$suite" "$partial" \
+    SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet "$@" "$suite" "$partial" \
       "deb $mirror $suite main" "deb $mirror $suite-updates main" "deb $security_mirror $suite-security main" >&2
     mv -f "$partial" "$out"
-    log "Debian JRE root filesystem: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s"
+    log "Debian root filesystem $name: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s"
     prune "$out"
   fi
   echo "$out"
+}
+
+# The operator's: the JRE. (Option order is part of the cache key.)
+debian_jre_rootfs() {
+  debian_rootfs debian-jre --variant=minbase --include=openjdk-17-jre-headless "${minbase_excludes[@]}" \
+    `# openjdk's postinst links its man page into man1 even when man pages are excluded.` \
+    --setup-hook='mkdir -p "$1/usr/share/man/man1"' "$purge_perl" \
+    `# The JVM's class-data archive for heaps over 32 GB and javac's symbol file.` \
+    --customize-hook='rm -f "$1"/usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes_nocoops.jsa "$1"/usr/lib/jvm/java-17-openjdk-amd64/lib/ct.sym' \
+    "$clean_apt"
+}
+
+# The example plugins': Debian's python3 (its minor version must be the venv's, see build_example_plugin).
+debian_python_rootfs() {
+  debian_rootfs debian-python --variant=minbase --include=python3 "${minbase_excludes[@]}" "$purge_perl" "$clean_apt"
 }
 
 build_operator() {
@@ -177,6 +196,71 @@ build_operator() {
   echo "$out"
 }
 
+# The example SpaceONE plugins (examples/plugin/python) in Debian's python3. Their venv is the one setup-venv.sh
+# makes (cached; PyPI once), copied to /opt/spaceone/venv: a venv holds no compiled Python, only wheels for the
+# CPython ABI of its minor version (cp311 on bookworm), so it runs on the image's python3 when the minors match;
+# this is checked, and a mismatch asks for a venv made with that minor (PYTHON=python3.X). Pip inside the root
+# filesystem would download every wheel again on each build and resolve unpinned dependencies anew. Made
+# relocatable: pyvenv.cfg and the python links point at /usr/bin, script shebangs at the new path, and the
+# bytecode is recompiled as unchecked-hash .pyc (file times are reset for reproducibility, which would make
+# timestamp .pyc stale: every start would recompile in memory, as the pod's user cannot write them).
+build_example_plugin() {
+  need umoci umoci; need skopeo skopeo
+  local plugin_dir="$repo/examples/plugin/python"
+  local version; version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$plugin_dir/pyproject.toml")"
+  local venv; venv="$(bash "$plugin_dir/setup-venv.sh" | tail -1)"
+  local site; site="$(echo "$venv"/lib/python3.*/site-packages)"
+  [[ -d "$site" ]] || { log "no site-packages in $venv"; exit 1; }
+  local rootfs; rootfs="$(debian_python_rootfs)"
+  # The installed files' own hashes (pip's RECORD files) stand for the venv's content.
+  local records; records="$(find "$site" -path '*.dist-info/RECORD' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
+  local out; out="$(archive example-plugin "$(printf '%s\n' "$rootfs" "$records" "$(hash_of "$0")" | sha256sum | cut -c1-16)")"
+  if [[ ! -f "$out" || "${IMAGES_FORCE_REBUILD:-0}" == 1 ]]; then
+    local t0=$SECONDS dir; dir="$(mktemp -d)"
+    new_bundle "$dir" example-plugin
+    local root="$dir/bundle/rootfs"
+    tar -xf "$rootfs" -C "$root"
+    local image_minor venv_minor
+    image_minor="$(chroot "$root" python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    venv_minor="$(basename "$(dirname "$site")")"; venv_minor="${venv_minor#python}"
+    if [[ "$image_minor" != "$venv_minor" ]]; then
+      log "the venv $venv is Python $venv_minor, the image's python3 is $image_minor: make the venv with that minor" \
+        "(SPACEONE_PY_VENV=<new path> PYTHON=python$image_minor bash examples/plugin/python/setup-venv.sh)"
+      exit 1
+    fi
+    local target=/opt/spaceone/venv dest="$root/opt/spaceone/venv"
+    mkdir -p "$dest/bin" "$dest/lib/python$venv_minor"
+    ln -s lib "$dest/lib64"
+    cp -a "$site" "$dest/lib/python$venv_minor/"
+    # Not needed to run: pip and setuptools (nothing is installed in an image), the host's bytecode.
+    rm -rf "$dest/lib/python$venv_minor/site-packages"/{pip,pip-*,setuptools,setuptools-*,_distutils_hack,distutils-precedence.pth}
+    find "$dest/lib" -name __pycache__ -prune -exec rm -rf {} +
+    printf 'home = /usr/bin\ninclude-system-site-packages = false\nversion = %s\n' \
+      "$(chroot "$root" python3 -c 'import platform; print(platform.python_version())')" > "$dest/pyvenv.cfg"
+    ln -s /usr/bin/python3 "$dest/bin/python"
+    ln -s python "$dest/bin/python3"
+    ln -s python "$dest/bin/python$venv_minor"
+    local script
+    for script in spaceone spaceone-example-plugin; do
+      sed "1s|^#!.*|#!$target/bin/python|" "$venv/bin/$script" > "$dest/bin/$script"
+      chmod 0755 "$dest/bin/$script"
+    done
+    chroot "$root" "$target/bin/python" -m compileall -q -j 1 --invalidation-mode unchecked-hash "$target/lib" >/dev/null
+    # Imports spaceone-core, then prints its usage (exit 2): the venv works on the image's python3.
+    local usage; usage="$(chroot "$root" "$target/bin/spaceone-example-plugin" 2>&1 || true)"
+    [[ "$usage" == usage:* ]] || { log "spaceone-example-plugin does not start in the image: $usage"; exit 1; }
+    pack "$dir" example-plugin "docker.io/library/spaceone-example-plugin:$version" "$out" \
+      --config.user 65532:65532 \
+      --config.env "PATH=$target/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+      --config.env SPACEONE_PORT=50051 \
+      --config.entrypoint spaceone-example-plugin --config.cmd inventory
+    rm -rf "$dir"
+    log "example-plugin: $(du -h "$out" | cut -f1) in $((SECONDS - t0))s ($(tar -xOf "$out" index.json | sed 's/.*"digest":"\([^"]*\)".*/\1/'))"
+    prune "$out"
+  fi
+  echo "$out"
+}
+
 targets=("$@")
 (( ${#targets[@]} )) || targets=(all)
 for t in "${targets[@]}"; do
@@ -185,8 +269,9 @@ for t in "${targets[@]}"; do
     pause) build_pause ;;
     operator) build_operator ;;
     operator-base) debian_jre_rootfs ;;
+    example-plugin) build_example_plugin ;;
     test) build_busybox; build_pause ;;
     all) build_busybox; build_pause; build_operator ;;
-    *) log "unknown image $t (busybox, pause, operator, operator-base, test, all)"; exit 2 ;;
+    *) log "unknown image $t (busybox, pause, operator, operator-base, example-plugin, test, all)"; exit 2 ;;
   esac
 done

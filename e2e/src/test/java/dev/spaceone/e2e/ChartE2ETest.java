@@ -329,7 +329,7 @@ class ChartE2ETest {
     return new Helm(CHART);
   }
 
-  private static String appVersion() {
+  static String appVersion() {
     try {
       return Files.readAllLines(CHART.resolve("Chart.yaml")).stream().filter(l -> l.startsWith("appVersion:"))
           .map(l -> l.substring("appVersion:".length()).trim().replace("\"", "")).findFirst().orElseThrow();

@@ -145,6 +145,9 @@ class CrdE2ETest {
             "spec.sink", "sink needs plugin.protocol grpc"),
         new Case("postgres sink without secretRef", grpc + "  sink:\n    type: postgres\n  tasks:\n  - provider: aws\n",
             "spec.sink.secretRef", "secretRef is required when type is postgres"),
+        new Case("postgres sink on a cost-analysis Job", grpc + "  service: cost-analysis\n  dataSourceId: ds-1\n"
+            + "  sink:\n    type: postgres\n    secretRef:\n      name: pg\n", "spec.sink",
+            "sink postgres stores inventory resources"),
         new Case("plan on an inventory Job", grpc + "  plan:\n    start: \"2026-01\"\n  tasks:\n  - provider: aws\n",
             "spec.plan", "plan is only for a cost-analysis Job"),
         new Case("grpc inventory without tasks", grpc, "spec.tasks", "spec must set tasks or secretSelector"));

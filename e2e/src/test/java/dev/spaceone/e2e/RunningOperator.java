@@ -77,7 +77,15 @@ final class RunningOperator implements AutoCloseable {
    * retried 1 s after its pod failed (10 s by default), to keep the retry tests short.
    */
   static RunningOperator onRealNode(ControlPlane plane, String namespace) {
-    return new RunningOperator(plane, false, Map.of("WATCH_NAMESPACES", namespace, "TASK_RETRY_BACKOFF_SECONDS", "1"));
+    return onRealNode(plane, namespace, Map.of());
+  }
+
+  /** {@link #onRealNode(ControlPlane, String)} with more operator settings (e.g. RUNNER_IMAGE). */
+  static RunningOperator onRealNode(ControlPlane plane, String namespace, Map<String, String> settings) {
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("WATCH_NAMESPACES", namespace);
+    all.put("TASK_RETRY_BACKOFF_SECONDS", "1");
+    return new RunningOperator(plane, false, all);
   }
 
   Lease lease() {

@@ -114,13 +114,18 @@ final class SpaceOneCluster {
 
   /** Waits until the Job satisfies {@code condition}; on a timeout, fails with the Job, its tasks and pods. */
   static Job awaitJob(KubernetesClient client, String namespace, String name, Predicate<Job> condition) {
+    return awaitJob(client, namespace, name, condition, TIMEOUT);
+  }
+
+  static Job awaitJob(KubernetesClient client, String namespace, String name, Predicate<Job> condition,
+      Duration timeout) {
     try {
-      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
         Job job = job(client, namespace, name);
         return job != null && condition.test(job);
       });
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("Job " + namespace + "/" + name + " did not reach the expected state in " + TIMEOUT
+      throw new AssertionError("Job " + namespace + "/" + name + " did not reach the expected state in " + timeout
           + ": " + describe(client, namespace, name), e);
     }
     return job(client, namespace, name);
@@ -128,9 +133,13 @@ final class SpaceOneCluster {
 
   /** Waits until the Job has a final status (not CREATED / IN_PROGRESS). */
   static Job awaitFinished(KubernetesClient client, String namespace, String name) {
+    return awaitFinished(client, namespace, name, TIMEOUT);
+  }
+
+  static Job awaitFinished(KubernetesClient client, String namespace, String name, Duration timeout) {
     return awaitJob(client, namespace, name, j -> j.getStatus() != null && j.getStatus().getStatus() != null
         && j.getStatus().getFinishedAt() != null
-        && !List.of("CREATED", "IN_PROGRESS").contains(j.getStatus().getStatus().toString()));
+        && !List.of("CREATED", "IN_PROGRESS").contains(j.getStatus().getStatus().toString()), timeout);
   }
 
   static String describe(KubernetesClient client, String namespace, String jobName) {

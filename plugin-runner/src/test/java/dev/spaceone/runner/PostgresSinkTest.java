@@ -115,7 +115,7 @@ class PostgresSinkTest {
 
   @Test
   void withoutTheJobsUidTheTaskFailsBeforeWriting() throws Exception {
-    try (FakePlugin plugin = new FakePlugin().stream(PluginMethods.COLLECTOR_COLLECT, (request, out) -> {
+    try (FakePlugin plugin = new FakePlugin().stream(CollectorGrpc.getCollectMethod(), (request, out) -> {
       out.onNext(Resources.cloudService("a"));
       out.onCompleted();
     })) {

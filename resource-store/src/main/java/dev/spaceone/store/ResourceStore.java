@@ -75,8 +75,11 @@ public final class ResourceStore {
       return new StoreException(ErrorCodes.SINK_CONFIG, "PostgreSQL at " + where + ": " + message, e);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException || state.equals("08004")
-          || (t.getMessage() != null && t.getMessage().contains("SSL"))) {
+      // pgjdbc reports a certificate that does not name the host (sslmode verify-full) as a plain connection
+      // failure: "The hostname ... could not be verified by hostnameverifier ...".
+      String text = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof SSLException || state.equals("08004") || text.contains("SSL")
+          || text.contains("hostnameverifier")) {
         return new StoreException(ErrorCodes.SINK_TLS, "TLS to PostgreSQL at " + where + " failed: " + message, e);
       }
     }

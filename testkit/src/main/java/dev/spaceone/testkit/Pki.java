@@ -123,6 +123,17 @@ public final class Pki {
         ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans), keyPair, null, null);
   }
 
+  /**
+   * A TLS server certificate signed by {@code ca} for exactly these DNS names (no localhost or 127.0.0.1 added):
+   * a client that checks host names refuses it for any other name or address.
+   */
+  public static Issued serverForNames(Issued ca, String commonName, List<String> dnsNames) {
+    KeyPair keyPair = rsaKeyPair();
+    List<GeneralName> sans = dnsNames.stream().map(d -> new GeneralName(GeneralName.dNSName, d)).toList();
+    return new Issued(sign(subject(commonName, List.of()), keyPair, x500(ca.certificate()), ca.keyPair(),
+        ca.certificate(), false, List.of(KeyPurposeId.id_kp_serverAuth), sans), keyPair, null, null);
+  }
+
   /** A TLS server certificate for localhost and 127.0.0.1. */
   public static Issued server(Issued ca, String commonName) {
     return server(ca, commonName, List.of(), List.of());

@@ -23,6 +23,21 @@ public final class TaskNames {
     return jobName + "-plan";
   }
 
+  /** The planning pod of attempt {@code attempt} (from 1): {@code <job>-plan}, then {@code <job>-plan-<attempt>}. */
+  public static String planningPod(String jobName, int attempt) {
+    return attempt <= 1 ? planningPod(jobName) : planningPod(jobName) + "-" + attempt;
+  }
+
+  /** The planning attempt a pod name stands for, or 0 when it is not one of the Job's planning pods. */
+  public static int planningAttemptOf(String jobName, String podName) {
+    String first = planningPod(jobName);
+    if (podName.equals(first)) {
+      return 1;
+    }
+    int attempt = attemptOf(first, podName);
+    return attempt >= 2 ? attempt : 0;
+  }
+
   /** The attempt a pod name stands for, or 0 when the name is not one of the task's pods. */
   public static int attemptOf(String taskName, String podName) {
     String prefix = taskName + "-";

@@ -76,9 +76,14 @@ public final class TaskPodBuilder {
    * the Job. {@code planning} stands for the Job's tasks (see {@link JobDivider#planning}); it is never created.
    */
   public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner) {
+    return buildPlanning(job, planning, runner, 1);
+  }
+
+  /** {@link #buildPlanning(Job, JobTask, PluginRunner)} for planning attempt {@code attempt} (from 1). */
+  public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner, int attempt) {
     String taskJson = TaskJson.render(planning.getMetadata().getName(),
         TaskJson.planContent(planning, job.getSpec().getPlan()));
-    return pod(planning, TaskNames.planningPod(job.getMetadata().getName()),
+    return pod(planning, TaskNames.planningPod(job.getMetadata().getName(), attempt),
         Labels.forPlanningPod(planning.getSpec()), taskJson, PLAN_FINALIZER, owner(job), runner, PLAN);
   }
 

@@ -155,13 +155,19 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     KubernetesClient client = context.getClient();
     JobStatus current = job.getStatus();
     PlanStatus recorded = current == null ? null : current.getPlan();
-    String podName = TaskNames.planningPod(job.getMetadata().getName());
-    Pod pod = context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(podName))
+    String jobName = job.getMetadata().getName();
+    // The planning attempts' pods, by attempt; the last one decides.
+    Map<Integer, Pod> attempts = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> TaskNames.planningAttemptOf(jobName, p.getMetadata().getName()) > 0)
         .filter(p -> p.getMetadata().getOwnerReferences().stream()
             .anyMatch(ref -> job.getMetadata().getUid().equals(ref.getUid())))
-        .findFirst().orElse(null);
+        .collect(Collectors.toMap(p -> TaskNames.planningAttemptOf(jobName, p.getMetadata().getName()), p -> p,
+            (a, b) -> a));
+    int attempt = attempts.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    Pod pod = attempts.get(attempt);
     if (recorded != null) {
+      pod = attempts.values().stream().filter(p -> p.getMetadata().getName().equals(recorded.getPodName()))
+          .findFirst().orElse(null);
       if (tasks.size() < recorded.getTasks()) {
         // Tasks of a recorded plan are missing (a restart cut their creation short): the pod still holds the plan.
         createMissingPlannedTasks(job, recorded, pod, tasks, context);
@@ -192,13 +198,15 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           : JobStatusAggregator.aggregate(job, tasks, 0, now);
       return untilDeadline(job, write(job, next, now, context), now);
     }
-    boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+    boolean succeeded = planned(pod);
     Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
     if (!succeeded && failed.isEmpty()) {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
-    PlanReader.Read read = succeeded ? readPlan(client, pod)
-        : new PlanReader.Invalid(ErrorCodes.GET_JOB_TASKS, failed.get().errorCode() + ": " + failed.get().errorMessage());
+    if (failed.isPresent()) {
+      return afterFailedPlanning(job, tasks, pod, attempt, failed.get(), now, context);
+    }
+    PlanReader.Read read = readPlan(client, pod);
     if (read instanceof PlanReader.Invalid invalid) {
       LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
           job.getMetadata().getName(), invalid.message());
@@ -208,14 +216,13 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       return control;
     }
     Plan plan = ((PlanReader.Valid) read).plan();
-    String secret = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
-        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+    String secret = secretOf(pod);
     List<JobTask> desired = JobDivider.fromPlan(job, secret, plan.tasks());
     createAll(job, desired, tasks, context);
     PlanStatus planStatus = new PlanStatus();
     planStatus.setTasks(plan.tasks().size());
     planStatus.setSha256(plan.sha256());
-    planStatus.setPodName(podName);
+    planStatus.setPodName(pod.getMetadata().getName());
     planStatus.setSecretName(secret);
     JobStatus next = JobStatusAggregator.aggregate(job, tasks, plan.tasks().size(),
         new JobStatusAggregator.Planned(planStatus, plan.changed(), plan.syncedAccounts()), now);
@@ -228,6 +235,65 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     }
     // The tasks' own events reconcile the Job from here on; a plan of no tasks is finished at once.
     return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+  }
+
+  /**
+   * A planning attempt failed (the plugin's error, a crash, a plugin that never served): retried like a task's
+   * attempt (spec.backoffLimitPerTask, the operator's retry backoff counted from the attempt's end), with the
+   * same Secret; when no attempt is left the Job ends ERROR with ERROR_GET_JOB_TASKS and the last attempt's code
+   * and reason. Restart-safe: the attempts are the Job's pods {@code <job>-plan}, {@code <job>-plan-2}, ..., kept
+   * (their finalizer released) until the Job goes.
+   */
+  private UpdateControl<Job> afterFailedPlanning(Job job, Set<JobTask> tasks, Pod pod, int attempt,
+      AttemptOutcome failed, Instant now, Context<Job> context) {
+    Integer limit = job.getSpec().getBackoffLimitPerTask();
+    int allowed = 1 + (limit == null ? 0 : limit);
+    String why = failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of "
+        + allowed + ")";
+    boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
+    if (!failed.retryable() || attempt >= allowed) {
+      LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), why);
+      UpdateControl<Job> control = write(job, JobStatusAggregator.ended(job, JobState.ERROR,
+          new JobError(ErrorCodes.GET_JOB_TASKS, why), now), now, context);
+      release(pod, context);
+      return control;
+    }
+    if (firstSeen) {
+      events.warning(job, "PlanningAttemptFailed", why + "; " + (allowed - attempt) + " retries left");
+    }
+    release(pod, context);
+    Instant due = failedAt(pod, failed).plus(settings.retryDelay(attempt));
+    UpdateControl<Job> control = write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
+    if (now.isBefore(due)) {
+      Duration wait = Duration.between(now, due);
+      Long seconds = job.getSpec().getActiveDeadlineSeconds();
+      if (seconds != null) {
+        Duration left = Duration.between(now, Instant.parse(job.getMetadata().getCreationTimestamp())
+            .plusSeconds(seconds));
+        wait = left.isNegative() ? Duration.ZERO : left.compareTo(wait) < 0 ? left : wait;
+      }
+      return control.rescheduleAfter(wait);
+    }
+    createPlanningPod(job, secretOf(pod), attempt + 1, context);
+    return untilDeadline(job, control, now);
+  }
+
+  /** When a failed planning attempt ended: its container's end, else its pod's deletion or creation (fixed). */
+  private static Instant failedAt(Pod pod, AttemptOutcome failed) {
+    if (failed.finishedAt() != null) {
+      return failed.finishedAt();
+    }
+    String fallback = pod.getMetadata().getDeletionTimestamp() != null ? pod.getMetadata().getDeletionTimestamp()
+        : pod.getMetadata().getCreationTimestamp();
+    Instant parsed = fallback == null ? null : Timestamps.parse(fallback);
+    return parsed == null ? Instant.EPOCH : parsed;
+  }
+
+  /** The Secret a planning pod plans with, or null. */
+  private static String secretOf(Pod pod) {
+    return pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
   }
 
   /** Creates the planning pod (and the namespace's plugin port policy); an error when the Secrets do not fit. */
@@ -245,8 +311,14 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       secret = matched.get(0);
     }
-    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner());
-    portPolicy.ensure(client, namespace);
+    createPlanningPod(job, secret, 1, context);
+    return Optional.empty();
+  }
+
+  private void createPlanningPod(Job job, String secret, int attempt, Context<Job> context) {
+    KubernetesClient client = context.getClient();
+    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner(), attempt);
+    portPolicy.ensure(client, job.getMetadata().getNamespace());
     try {
       Pod created = client.resource(pod).create();
       planningPods(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -256,7 +328,6 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         throw e;
       }
     }
-    return Optional.empty();
   }
 
   private void createMissingPlannedTasks(Job job, PlanStatus recorded, Pod pod, Set<JobTask> existing,
@@ -275,6 +346,24 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           job.getMetadata().getName(), pod.getMetadata().getName(),
           read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
     }
+  }
+
+  /**
+   * Whether the planning pod's runner ended with its plan: the pod Succeeded, or the runner exited 0 while the plugin
+   * sidecar still stops (a real kubelet ends the pod only after the sidecar, which may take its grace period: a
+   * Python plugin running as PID 1 ignores SIGTERM).
+   */
+  static boolean planned(Pod pod) {
+    if (pod.getStatus() == null) {
+      return false;
+    }
+    if ("Succeeded".equals(pod.getStatus().getPhase())) {
+      return true;
+    }
+    return pod.getStatus().getContainerStatuses() != null && pod.getStatus().getContainerStatuses().stream()
+        .anyMatch(c -> TaskPodBuilder.RUNNER_CONTAINER.equals(c.getName()) && c.getState() != null
+            && c.getState().getTerminated() != null
+            && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
   }
 
   /** The plan in a planning pod's runner log, checked against the runner's result. */

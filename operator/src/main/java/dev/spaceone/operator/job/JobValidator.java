@@ -101,6 +101,10 @@ public final class JobValidator {
       if (sink.getType() != SinkType.NONE && !plugin.isGrpc()) {
         return error("spec.sink", "needs plugin.protocol grpc: a file plugin keeps its own results");
       }
+      if (sink.getType() == SinkType.POSTGRES && spec.getService() != null && spec.getService() != Service.INVENTORY) {
+        return error("spec.sink", "postgres stores inventory resources: a " + spec.getService().value()
+            + " Job takes sink none or log");
+      }
       boolean hasRef = sink.getSecretRef() != null && !blank(sink.getSecretRef().getName());
       if (hasRef != (sink.getType() == SinkType.POSTGRES)) {
         return error("spec.sink.secretRef", "is required when type is postgres, and only then");

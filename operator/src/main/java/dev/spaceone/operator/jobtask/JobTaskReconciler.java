@@ -234,7 +234,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         // Not retried: the write above reconciles this task again, which then stops it.
         return UpdateControl.noUpdate();
       }
-      Instant due = (failedAt == null ? now : failedAt).plus(backoff(attempt));
+      Instant due = (failedAt == null ? now : failedAt).plus(settings.retryDelay(attempt));
       if (now.isBefore(due)) {
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(Duration.between(now, due));
       }
@@ -315,11 +315,6 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
 
   private List<JobTask> siblings(Job job) {
     return tasks.byIndex(BY_JOB, jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName()));
-  }
-
-  private Duration backoff(int failedAttempt) {
-    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(failedAttempt - 1, 20));
-    return delay.compareTo(settings.retryBackoffLimit()) > 0 ? settings.retryBackoffLimit() : delay;
   }
 
   private static int parallelism(Job job) {

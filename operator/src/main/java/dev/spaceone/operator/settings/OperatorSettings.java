@@ -59,4 +59,10 @@ public record OperatorSettings(
     return new OperatorSettings(watchNamespaces, leaderElection, leaseNamespace, jobStatusInterval, retryBackoff,
         retryBackoffLimit, reconcileThreads, managementPort, identity, value);
   }
+
+  /** The wait after failed attempt {@code failedAttempt} (from 1): retryBackoff doubled per attempt, capped. */
+  public Duration retryDelay(int failedAttempt) {
+    Duration delay = retryBackoff.multipliedBy(1L << Math.min(Math.max(failedAttempt, 1) - 1, 20));
+    return delay.compareTo(retryBackoffLimit) > 0 ? retryBackoffLimit : delay;
+  }
 }

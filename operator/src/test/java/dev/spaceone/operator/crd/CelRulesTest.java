@@ -94,6 +94,8 @@ class CelRulesTest {
         "Job spec: (has(self.tasks) && size(self.tasks) > 0) || has(self.secretSelector) || (" + DIVIDED + ")",
         "Job spec: !has(self.sink) || self.sink.type == 'none' || (has(self.plugin.protocol) && "
             + "self.plugin.protocol == 'grpc')",
+        "Job spec: !has(self.sink) || self.sink.type != 'postgres' || !has(self.service)"
+            + " || self.service == 'inventory'",
         "Job spec: !has(self.plan) || ((" + DIVIDED + ") && !(has(self.tasks) && size(self.tasks) > 0))",
         "Job spec.plan: self == oldSelf",
         "Job spec.sink: self == oldSelf",
@@ -113,7 +115,7 @@ class CelRulesTest {
         "JobTask spec: self == oldSelf",
         "JobTask spec.changed: !has(self.start) || !has(self.end) || self.start <= self.end"),
         RULES.stream().map(Rule::toString).collect(Collectors.toSet()));
-    assertEquals(20, RULES.size());
+    assertEquals(21, RULES.size());
   }
 
   static final String DIVIDED = "has(self.service) && self.service == 'cost-analysis' && has(self.plugin.protocol)"
@@ -164,6 +166,14 @@ class CelRulesTest {
         c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + ", sink: {type: none}}", null, true),
         c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + "}", null, true),
         c("Job", "spec", "sink needs plugin.protocol grpc", "{plugin: " + plugin + ", sink: {type: log}}", null, false),
+        c("Job", "spec", "sink postgres stores inventory", "{service: inventory, plugin: " + grpc
+            + ", sink: {type: postgres, secretRef: {name: pg}}}", null, true),
+        c("Job", "spec", "sink postgres stores inventory", "{service: cost-analysis, plugin: " + grpc
+            + ", sink: {type: log}}", null, true),
+        c("Job", "spec", "sink postgres stores inventory", "{service: cost-analysis, plugin: " + grpc
+            + ", sink: {type: postgres, secretRef: {name: pg}}}", null, false),
+        c("Job", "spec", "sink postgres stores inventory", "{service: power-scheduler, plugin: " + grpc
+            + ", sink: {type: postgres, secretRef: {name: pg}}}", null, false),
         c("Job", "spec.sink", "secretRef is required", "{type: postgres, secretRef: {name: pg}}", null, true),
         c("Job", "spec.sink", "secretRef is required", "{type: log}", null, true),
         c("Job", "spec.sink", "secretRef is required", "{type: postgres}", null, false),

@@ -65,9 +65,7 @@ class JobValidatorTest {
           image: plugin:1
           protocol: grpc
         sink:
-          type: postgres
-          secretRef:
-            name: pg
+          type: log
         plan:
           start: '2024-01'
         """));
@@ -107,6 +105,9 @@ class JobValidatorTest {
             ErrorCodes.INVALID_PARAMETER, "spec.sink"),
         Arguments.of("postgres sink without secretRef", withSpec(GRPC_AND_TASK + "sink:\n  type: postgres\n"),
             ErrorCodes.INVALID_PARAMETER, "spec.sink.secretRef"),
+        Arguments.of("postgres sink on a cost-analysis Job", withSpec(GRPC_AND_TASK + "service: cost-analysis\n"
+            + "dataSourceId: ds-1\nsink:\n  type: postgres\n  secretRef:\n    name: pg\n"),
+            ErrorCodes.INVALID_PARAMETER, "spec.sink"),
         Arguments.of("log sink with a secretRef", withSpec(GRPC_AND_TASK
             + "sink:\n  type: log\n  secretRef:\n    name: pg\n"), ErrorCodes.INVALID_PARAMETER, "spec.sink.secretRef"),
         Arguments.of("plan on an inventory Job", withSpec(GRPC_AND_TASK + "plan:\n  start: '2024-01'\n"),

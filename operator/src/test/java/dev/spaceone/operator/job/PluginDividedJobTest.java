@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
  * from the pod's log, one JobTask per planned task; restarts create nothing twice; 10,000 tasks work.
  */
 class PluginDividedJobTest {
-  /** What each Job's planning pod prints and how it ends, by Job name. */
+  /** What each Job's planning pod prints and how it ends, by pod name, else by Job name. */
   private final Map<String, PluginRun> planning = new ConcurrentHashMap<>();
   private OperatorHarness harness;
 
   @BeforeEach
   void start() {
     harness = new OperatorHarness(pod -> Labels.PLANNING.equals(pod.getMetadata().getLabels().get(Labels.ROLE))
-        ? planning.get(pod.getMetadata().getLabels().get(Labels.JOB))
+        ? planning.getOrDefault(pod.getMetadata().getName(), planning.get(pod.getMetadata().getLabels().get(Labels.JOB)))
         : OperatorHarness.scripted(pod));
   }
 
@@ -130,11 +130,49 @@ class PluginDividedJobTest {
         "{\"failure_count\":1,\"errors\":[{\"error_code\":\"ERROR_PLUGIN_UNREACHABLE\",\"message\":\"no answer on "
             + "127.0.0.1:50051\"}]}").withLog("runner: the plugin never answered\n"));
     harness.create(job("broken", ""));
-    Job job = harness.awaitJob("broken", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.FAILURE);
+    Job job = harness.awaitJob("broken", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
     assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
     assertTrue(job.getStatus().getErrorMessage().contains("ERROR_PLUGIN_UNREACHABLE"), job.getStatus().getErrorMessage());
+    assertTrue(job.getStatus().getErrorMessage().endsWith("(planning attempt 1 of 1)"), job.getStatus().getErrorMessage());
     assertEquals(List.of(), harness.tasks("broken"));
     harness.awaitThat(() -> harness.pod("broken-plan").getMetadata().getFinalizers().isEmpty());
+  }
+
+  static PluginRun failsToPlan(String code) {
+    return new PluginRun(Duration.ofMillis(100), 1, "{\"failure_count\":1,\"errors\":[{\"error_code\":\"" + code
+        + "\",\"message\":\"Job.get_tasks failed\"}]}").withLog("runner: get_tasks failed\n");
+  }
+
+  @Test
+  void aFailedPlanningAttemptIsRetriedWithTheTaskRetrySettings() {
+    planning.put("flaky-plan", failsToPlan("ERROR_COLLECTOR_PLUGIN"));
+    planning.put("flaky-plan-2", plans(PlanFixture.of(List.of(new Task(Map.of("created", 2), null)), List.of(),
+        List.of()), Duration.ofMillis(100)));
+    harness.create(job("flaky", "backoffLimitPerTask: 2"));
+
+    Job job = harness.awaitJob("flaky", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
+    assertEquals(2, job.getStatus().getCreatedCount());
+    assertEquals("flaky-plan-2", job.getStatus().getPlan().getPodName());
+    assertNull(harness.pod("flaky-plan-3"), "no attempt after the one that planned");
+    assertTrue(harness.eventReasons("Job", "flaky").contains("PlanningAttemptFailed"),
+        harness.eventReasons("Job", "flaky").toString());
+    harness.awaitThat(() -> harness.pod("flaky-plan").getMetadata().getFinalizers().isEmpty());
+  }
+
+  @Test
+  void aPlanningThatFailsEveryAttemptEndsTheJobInErrorWithTheLastReason() {
+    planning.put("down", failsToPlan("ERROR_PLUGIN_UNREACHABLE"));
+    harness.create(job("down", "backoffLimitPerTask: 1"));
+
+    Job job = harness.awaitJob("down", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
+    assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
+    assertTrue(job.getStatus().getErrorMessage().startsWith("ERROR_COLLECTOR_PLUGIN: the plugin exited with code 1"),
+        job.getStatus().getErrorMessage());
+    assertTrue(job.getStatus().getErrorMessage().contains("ERROR_PLUGIN_UNREACHABLE"), job.getStatus().getErrorMessage());
+    assertTrue(job.getStatus().getErrorMessage().endsWith("(planning attempt 2 of 2)"), job.getStatus().getErrorMessage());
+    assertNotNull(harness.pod("down-plan-2"));
+    assertNull(harness.pod("down-plan-3"));
+    assertEquals(List.of(), harness.tasks("down"));
   }
 
   @Test

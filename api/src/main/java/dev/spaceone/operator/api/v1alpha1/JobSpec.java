@@ -21,6 +21,10 @@ import java.util.List;
 @ValidationRule(value = "!has(self.sink) || self.sink.type == 'none' || (has(self.plugin.protocol) && "
     + "self.plugin.protocol == 'grpc')",
     message = "sink needs plugin.protocol grpc: a file plugin keeps its own results", fieldPath = ".sink")
+@ValidationRule(value = "!has(self.sink) || self.sink.type != 'postgres' || !has(self.service)"
+    + " || self.service == 'inventory'",
+    message = "sink postgres stores inventory resources: a cost-analysis or power-scheduler Job takes sink none or log",
+    fieldPath = ".sink")
 @ValidationRule(value = "!has(self.plan) || ((" + JobSpec.PLUGIN_DIVIDED + ") && !(has(self.tasks) && size(self.tasks) > 0))",
     message = "plan is only for a cost-analysis Job with a grpc plugin and no tasks (the plugin divides it)",
     fieldPath = ".plan")
@@ -61,7 +65,8 @@ public class JobSpec extends IdentityFields {
       + "fill the task's provider, serviceAccountId and projectId.")
   private LabelSelector secretSelector;
 
-  @JsonPropertyDescription("Where a grpc plugin's collected resources go; copied to every task. Default none.")
+  @JsonPropertyDescription("Where a grpc plugin's collected resources go; copied to every task. Default none. "
+      + "postgres only for service inventory.")
   @ValidationRule(value = "self == oldSelf", message = "sink is immutable")
   private SinkSpec sink;
 

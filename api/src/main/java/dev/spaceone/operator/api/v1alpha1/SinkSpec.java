@@ -11,7 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "secretRef is required when type is postgres, and only then", fieldPath = ".secretRef")
 public class SinkSpec {
   @JsonPropertyDescription("none: counted and dropped; log: one JSON line per resource in the task pod's log; "
-      + "postgres: stored in PostgreSQL, which makes created, updated, disconnected and deleted counts exact.")
+      + "postgres: stored in PostgreSQL, which makes created, updated, disconnected and deleted counts exact "
+      + "(inventory Jobs only).")
   @Required
   private SinkType type;
 
