@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.spaceone.runner.api.costanalysis.AccountInfo;
+import dev.spaceone.runner.api.costanalysis.AccountsInfo;
 import dev.spaceone.runner.api.costanalysis.ChangedInfo;
 import dev.spaceone.runner.api.costanalysis.CostInfo;
 import dev.spaceone.runner.api.costanalysis.CostsInfo;
 import dev.spaceone.runner.api.costanalysis.GetDataRequest;
+import dev.spaceone.runner.api.costanalysis.GetLinkedAccountsRequest;
 import dev.spaceone.runner.api.costanalysis.GetTasksRequest;
 import dev.spaceone.runner.api.costanalysis.InitRequest;
 import dev.spaceone.runner.api.costanalysis.PluginInfo;
@@ -140,6 +143,46 @@ class CostRunnerTest {
       assertEquals("team-a", getTasks.getDomainId());
       assertEquals("MANUAL", getTasks.getOptions().getFieldsOrThrow("secret_type").getStringValue());
       assertTrue(getTasks.getSecretData().containsFields("aws_secret_access_key"));
+    }
+  }
+
+  @Test
+  void useAccountRoutingPassesTheLinkedAccountsToGetTasks() throws Exception {
+    PluginInfo routing = PluginInfo.newBuilder().setMetadata(Struct.newBuilder().putFields("use_account_routing",
+        Value.newBuilder().setBoolValue(true).build())).build();
+    try (FakePlugin plugin = new FakePlugin()
+        .unary(DataSourceGrpc.getInitMethod(), r -> routing)
+        .unary(CostGrpc.getGetLinkedAccountsMethod(), r -> AccountsInfo.newBuilder()
+            .addResults(AccountInfo.newBuilder().setAccountId("111").setName("prod"))
+            .addResults(AccountInfo.newBuilder().setAccountId("222").setName("dev")).build())
+        .unary(JobGrpc.getGetTasksMethod(), r -> TasksInfo.getDefaultInstance())) {
+      String task = costTask("").replace("\"job_task_id\":\"c-0\"", "\"job_task_id\":\"\"");
+      RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("plan", task, plugin);
+
+      assertEquals(0, outcome.exitCode(), outcome.resultText());
+      GetLinkedAccountsRequest linked = (GetLinkedAccountsRequest) plugin.requests.get(1);
+      assertEquals("MANUAL", linked.getOptions().getFieldsOrThrow("secret_type").getStringValue());
+      assertTrue(linked.getSecretData().containsFields("aws_secret_access_key"));
+      assertEquals("team-a", linked.getDomainId());
+      GetTasksRequest getTasks = (GetTasksRequest) plugin.requests.get(2);
+      assertEquals(List.of("{\"account_id\":\"111\",\"name\":\"prod\",\"is_sync\":false}",
+              "{\"account_id\":\"222\",\"name\":\"dev\",\"is_sync\":false}"),
+          getTasks.getLinkedAccountsList().stream().map(a -> Structs.json(a).toString()).toList());
+    }
+  }
+
+  @Test
+  void withoutUseAccountRoutingNoLinkedAccountsAreAskedFor() throws Exception {
+    try (FakePlugin plugin = new FakePlugin()
+        .unary(DataSourceGrpc.getInitMethod(), r -> PluginInfo.newBuilder().setMetadata(Struct.newBuilder()
+            .putFields("use_account_routing", Value.newBuilder().setBoolValue(false).build())).build())
+        .unary(JobGrpc.getGetTasksMethod(), r -> TasksInfo.getDefaultInstance())) {
+      String task = costTask("").replace("\"job_task_id\":\"c-0\"", "\"job_task_id\":\"\"");
+      RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("plan", task, plugin);
+
+      assertEquals(0, outcome.exitCode(), outcome.resultText());
+      assertEquals(2, plugin.requests.size(), "init and get_tasks only");
+      assertEquals(0, ((GetTasksRequest) plugin.requests.get(1)).getLinkedAccountsCount());
     }
   }
 

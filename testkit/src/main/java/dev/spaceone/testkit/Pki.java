@@ -113,7 +113,12 @@ public final class Pki {
 
   /** A TLS server certificate signed by {@code ca} for localhost, 127.0.0.1 and the given names and addresses. */
   public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses) {
-    KeyPair keyPair = rsaKeyPair();
+    return server(ca, commonName, dnsNames, ipAddresses, rsaKeyPair());
+  }
+
+  /** As above, for a key pair of the caller's (an EC key, say). */
+  public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses,
+      KeyPair keyPair) {
     List<GeneralName> sans = new ArrayList<>();
     Stream.concat(Stream.of("localhost"), dnsNames.stream()).distinct()
         .forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));

@@ -53,8 +53,9 @@ public final class JobValidator {
       return Optional.of(new JobError(ErrorCodes.TOO_MANY_TASKS,
           "spec.tasks: at most " + JobSpec.MAX_TASKS + " tasks, got " + spec.getTasks().size()));
     }
-    if (spec.getParallelism() != null && (spec.getParallelism() < 1 || spec.getParallelism() > 1000)) {
-      return error("spec.parallelism", "must be between 1 and 1000, got " + spec.getParallelism());
+    if (spec.getParallelism() != null && (spec.getParallelism() < 1 || spec.getParallelism() > JobSpec.MAX_PARALLELISM)) {
+      return error("spec.parallelism", "must be between 1 and " + JobSpec.MAX_PARALLELISM + ", got "
+          + spec.getParallelism());
     }
     if (spec.getBackoffLimitPerTask() != null && (spec.getBackoffLimitPerTask() < 0 || spec.getBackoffLimitPerTask() > 10)) {
       return error("spec.backoffLimitPerTask", "must be between 0 and 10, got " + spec.getBackoffLimitPerTask());

@@ -1,61 +1,87 @@
 package dev.spaceone.operator.jobtask;
 
-import dev.spaceone.operator.api.v1alpha1.JobTask;
-import dev.spaceone.operator.api.v1alpha1.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
+import java.util.BitSet;
 import java.util.List;
 
 /**
- * Which tasks of a Job may start a pod, with no counter and no extra write: a task may start when fewer
- * than {@code parallelism} tasks with a lower index are unfinished, a task not created (or not cached) yet
- * counting as unfinished. Task states only move forward, so a stale cache can only over-count unfinished
- * tasks, and at any moment the highest-indexed running task saw fewer than {@code parallelism} unfinished
- * tasks below it: so at most {@code parallelism} run, however many tasks are reconciled at once and in
- * whatever order the Job's tasks were created.
+ * Which tasks of one Job may start a pod, with no counter written anywhere: a task may start when fewer than
+ * {@code parallelism} tasks with a lower index are unfinished, a task not created yet, or not yet seen
+ * finished, counting as unfinished. Task states only move forward and this only learns of finished tasks from
+ * their reconciles, so it can only over-count unfinished tasks: at any moment the highest-indexed running
+ * task saw fewer than {@code parallelism} unfinished tasks below it, so at most {@code parallelism} run,
+ * however many tasks are reconciled at once and in whatever order the Job's tasks were created.
+ *
+ * <p>The unfinished count below an index never decreases along the indices, so the admitted tasks are those
+ * below one bound. The bound only moves up as tasks finish: a question costs O(1), and a finished task
+ * O(1) amortized over the Job's life, instead of a scan of every sibling per reconcile. It lives in memory:
+ * after a restart every task is reconciled, the finished ones teach it again and wake those they admit.
  */
 public final class Admission {
   /**
    * How often a task waiting for admission looks again by itself. A finishing sibling's wake-up starts it at
    * once, but that wake-up is sent once, from one reconcile, and nothing else reconciles a waiting task
    * before its Job's deadline: this bounds the wait when a wake-up is lost, as Kubernetes controllers
-   * resync. A recheck only reads the caches.
+   * resync. A recheck reads nothing but this object.
    */
   public static final Duration RECHECK = Duration.ofSeconds(10);
 
-  private Admission() {
+  private final BitSet finished = new BitSet();
+  private int parallelism;
+  /** The lowest index not admitted: the first one with {@code parallelism} unfinished tasks below it. */
+  private int bound;
+  /** Tasks below {@link #bound} not seen finished: {@code parallelism} once the bound is moved. */
+  private int unfinishedBelowBound;
+
+  public Admission(int parallelism) {
+    moveBound(parallelism);
   }
 
-  public static boolean admitted(JobTask task, Collection<JobTask> siblings, int parallelism) {
-    int index = task.getSpec().getIndex();
-    long finishedBelow = siblings.stream()
-        .filter(t -> t.getSpec().getIndex() < index)
-        .filter(t -> TaskState.of(t.getStatus()).isFinished())
-        .count();
-    return index - finishedBelow < parallelism;
+  public synchronized boolean admitted(int index, int parallelism) {
+    if (parallelism != this.parallelism) {
+      moveBound(parallelism);
+    }
+    return index < bound;
   }
 
   /**
-   * The tasks to reconcile again when a sibling finished: those not started by their status that may start
-   * now. One pass in index order; {@code index - finishedBelow} never decreases along it, so the first task
-   * that may not start ends the search.
+   * Records that the task at {@code index} finished; returns the unfinished tasks this admits, which are to be
+   * woken. Each index is returned at most once, so a waiting task is woken once, by the sibling that made room.
    */
-  public static List<JobTask> wakeCandidates(Collection<JobTask> siblings, int parallelism) {
-    List<JobTask> sorted = siblings.stream().sorted(Comparator.comparingInt(t -> t.getSpec().getIndex())).toList();
-    List<JobTask> candidates = new ArrayList<>();
-    long finishedBelow = 0;
-    for (JobTask task : sorted) {
-      boolean finished = TaskState.of(task.getStatus()).isFinished();
-      if (!finished && (task.getStatus() == null || task.getStatus().getAttempts() == 0)) {
-        if (task.getSpec().getIndex() - finishedBelow >= parallelism) {
-          break;
-        }
-        candidates.add(task);
-      }
-      finishedBelow += finished ? 1 : 0;
+  public synchronized List<Integer> finished(int index, int parallelism) {
+    int before = bound;
+    if (parallelism != this.parallelism) {
+      moveBound(parallelism);
     }
-    return candidates;
+    if (!finished.get(index)) {
+      finished.set(index);
+      if (index < bound) {
+        unfinishedBelowBound--;
+        advance();
+      }
+    }
+    List<Integer> admitted = new ArrayList<>();
+    for (int i = finished.nextClearBit(before); i < bound; i = finished.nextClearBit(i + 1)) {
+      admitted.add(i);
+    }
+    return admitted;
+  }
+
+  /** A new parallelism (the Job's spec changed, which reconciles every task): the bound is found again. */
+  private void moveBound(int value) {
+    parallelism = value;
+    bound = 0;
+    unfinishedBelowBound = 0;
+    advance();
+  }
+
+  private void advance() {
+    while (unfinishedBelowBound < parallelism) {
+      if (!finished.get(bound)) {
+        unfinishedBelowBound++;
+      }
+      bound++;
+    }
   }
 }

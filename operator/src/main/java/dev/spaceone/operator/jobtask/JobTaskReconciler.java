@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   public static final String NAME = "jobtask";
   static final String BY_JOB = "by-job";
   private static final Logger LOG = LoggerFactory.getLogger(JobTaskReconciler.class);
+  /**
+   * How long a pod runs before its task is recorded IN_PROGRESS. Collector tasks run for minutes and show
+   * IN_PROGRESS after this delay; one that ends sooner is written once, with its result.
+   */
+  static final Duration IN_PROGRESS_AFTER = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
   private final StatusRecorder statusRecorder;
@@ -61,6 +67,14 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private final Clock clock;
   private final PluginPortPolicy portPolicy;
   private final TaskWakeups wakeups = new TaskWakeups();
+  /** Each Job's admission, by the Job's uid, so that a later Job of the same name starts afresh. */
+  private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
+  /**
+   * When this process first saw each running pod (by namespace/name) whose task is not yet IN_PROGRESS. The delay counts
+   * from here, not from the pod's start: an operator that sees pods late (a busy API server) would otherwise
+   * write IN_PROGRESS for pods about to end. Lost on restart, which only delays an IN_PROGRESS.
+   */
+  private final Map<String, Instant> seenRunning = new ConcurrentHashMap<>();
   private IndexedResourceCache<JobTask> tasks;
   private OrphanPodReleaser orphanPodReleaser;
 
@@ -111,10 +125,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     JobTaskStatus status = task.getStatus();
     if (TaskState.of(status).isFinished()) {
       pods.values().forEach(pod -> release(pod, context));
-      job.ifPresent(j -> wakeSiblings(j, context));
+      job.ifPresent(j -> wakeAdmitted(task, j));
       return UpdateControl.noUpdate();
     }
     if (job.isEmpty()) {
+      task.getMetadata().getOwnerReferences().forEach(ref -> admissions.remove(ref.getUid()));
       // The Job is gone and its deletion removes this task: a pod already being deleted is let go at once,
       // since there is no Job left to record its result in and deletion never waits for the operator.
       pods.values().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null)
@@ -173,7 +188,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     if (Boolean.TRUE.equals(job.getSpec().getSuspend()) || Stop.of(job, now).isPresent()) {
       return untilJobDeadline(job, now);
     }
-    if (attempt == 1 && !Admission.admitted(task, siblings(job), parallelism(job))) {
+    if (attempt == 1 && !admission(job).admitted(task.getSpec().getIndex(), parallelism(job))) {
       return untilAdmissionRecheck(job, now);
     }
     Pod pod = TaskPodBuilder.build(task, attempt, settings.runner());
@@ -194,17 +209,26 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return untilJobDeadline(job, now);
   }
 
-  /** The pod has not ended: once it runs, the task is IN_PROGRESS with it. */
+  /**
+   * The pod has not ended: once it has been seen running for {@link #IN_PROGRESS_AFTER}, the task is IN_PROGRESS
+   * with it. A pod that ends sooner takes its task straight to the final status: one status write, not two.
+   */
   private UpdateControl<JobTask> follow(JobTask task, Pod pod, int attempt, Job job, Instant now) {
     JobTaskStatus status = task.getStatus();
     boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
     boolean recorded = TaskState.of(status) == TaskState.IN_PROGRESS
         && pod.getMetadata().getName().equals(status.getPodName());
     if (running && !recorded) {
-      if (statusRecorder.record(task, TaskStatusTransitions.running(status, pod.getMetadata().getName(), attempt, now)) != null) {
-        events.normal(task, "Running", "Attempt " + attempt + ": pod " + pod.getMetadata().getName()
-            + " runs the plugin");
+      Instant due = seenRunning.computeIfAbsent(podKey(pod), key -> now).plus(IN_PROGRESS_AFTER);
+      if (now.isBefore(due)) {
+        Instant deadline = jobDeadline(job);
+        return UpdateControl.<JobTask>noUpdate().rescheduleAfter(
+            Duration.between(now, deadline != null && deadline.isBefore(due) ? deadline : due));
       }
+      Instant started = PodOutcomes.startedAt(pod).orElse(now);
+      statusRecorder.record(task, TaskStatusTransitions.running(TaskStatusTransitions.startedAt(status, started),
+          pod.getMetadata().getName(), attempt, now));
+      seenRunning.remove(podKey(pod));
     }
     return untilJobDeadline(job, now);
   }
@@ -240,7 +264,9 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
       return start(task, job, attempt + 1, now, context);
     }
-    JobTaskStatus finished = TaskStatusTransitions.finished(status, podName, attempt, outcome, now);
+    JobTaskStatus started = pod == null ? status
+        : TaskStatusTransitions.startedAt(status, PodOutcomes.startedAt(pod).orElse(now));
+    JobTaskStatus finished = TaskStatusTransitions.finished(started, podName, attempt, outcome, now);
     String reason = switch (outcome.state()) {
       case SUCCESS -> "Succeeded";
       case TIMEOUT -> "TimedOut";
@@ -270,16 +296,22 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return UpdateControl.noUpdate();
   }
 
-  /** Records a final status, then lets the task's pods go: their results are now in the status. */
+  /**
+   * Records a final status, then lets the task's pods go: their results are now in the status. A task's own
+   * Event tells a failure, and an end that follows a failed attempt; a plain success is told by the task's
+   * status and by its Job's aggregated Events (an Event per task would double the writes of a 10,000-task Job).
+   */
   private void finish(JobTask task, JobTaskStatus status, String reason, String message, Map<Integer, Pod> pods,
       Context<JobTask> context) {
     if (statusRecorder.record(task, status) == null) {
       return;
     }
-    if (status.getStatus() == TaskState.SUCCESS || status.getStatus() == TaskState.CANCELED) {
-      events.normal(task, reason, message);
-    } else {
+    boolean failedBefore = task.getStatus() != null && task.getStatus().getErrors() != null
+        && !task.getStatus().getErrors().isEmpty();
+    if (status.getStatus() != TaskState.SUCCESS && status.getStatus() != TaskState.CANCELED) {
       events.warning(task, reason, message);
+    } else if (failedBefore) {
+      events.normal(task, reason, message);
     }
     Instant started = Timestamps.parse(status.getStartedAt());
     metrics.taskFinished(status, started == null ? null
@@ -293,6 +325,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
    * so the next reconcile does not again.
    */
   private void release(Pod pod, Context<JobTask> context) {
+    seenRunning.remove(podKey(pod));
     PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
@@ -305,16 +338,16 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
   }
 
-  /** Wakes the waiting tasks that may start now; one whose pod exists already needs no wake-up. */
-  private void wakeSiblings(Job job, Context<JobTask> context) {
-    var pods = podCache(context);
-    Admission.wakeCandidates(siblings(job), parallelism(job)).stream()
-        .filter(t -> pods.getSecondaryResources(t).isEmpty())
-        .forEach(t -> wakeups.wake(ResourceID.fromResource(t)));
+  /** Counts a finished task in its Job's admission and wakes the waiting tasks its end lets start. */
+  private void wakeAdmitted(JobTask task, Job job) {
+    for (int index : admission(job).finished(task.getSpec().getIndex(), parallelism(job))) {
+      wakeups.wake(new ResourceID(TaskNames.task(job.getMetadata().getName(), index),
+          job.getMetadata().getNamespace()));
+    }
   }
 
-  private List<JobTask> siblings(Job job) {
-    return tasks.byIndex(BY_JOB, jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName()));
+  private Admission admission(Job job) {
+    return admissions.computeIfAbsent(job.getMetadata().getUid(), uid -> new Admission(parallelism(job)));
   }
 
   private static int parallelism(Job job) {
@@ -386,6 +419,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
     }
     return byAttempt;
+  }
+
+  private static String podKey(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
   private static String jobKey(String namespace, String jobName) {

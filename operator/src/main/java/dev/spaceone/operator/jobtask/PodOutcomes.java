@@ -7,6 +7,7 @@ import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.plugin.PluginResult;
 import dev.spaceone.operator.plugin.PluginResultParser;
 import dev.spaceone.operator.desired.TaskPodBuilder;
+import dev.spaceone.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,6 +35,13 @@ public final class PodOutcomes {
   }
 
   /** The outcome of a pod whose plugin has ended, or empty while it may still run. */
+  /** An attempt's start: when the kubelet took its pod, or when the pod was created if its status does not say. */
+  public static Optional<Instant> startedAt(Pod pod) {
+    String startTime = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    return Optional.ofNullable(Timestamps.parse(startTime != null ? startTime
+        : pod.getMetadata().getCreationTimestamp()));
+  }
+
   public static Optional<AttemptOutcome> of(Pod pod, Instant now) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     ContainerStateTerminated terminated = terminatedResultContainer(pod);

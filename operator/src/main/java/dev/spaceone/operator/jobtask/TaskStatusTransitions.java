@@ -33,6 +33,16 @@ public final class TaskStatusTransitions {
     return status;
   }
 
+  /** The previous status with its start time, when it has none yet: when the first attempt's pod started. */
+  public static JobTaskStatus startedAt(JobTaskStatus previous, Instant started) {
+    if (previous != null && previous.getStartedAt() != null) {
+      return previous;
+    }
+    JobTaskStatus status = copy(previous);
+    status.setStartedAt(Timestamps.format(started));
+    return status;
+  }
+
   /** Whether an error of this pod is already in the status. */
   public static boolean recorded(JobTaskStatus status, String podName) {
     return status != null && status.getErrors() != null && status.getErrors().stream()

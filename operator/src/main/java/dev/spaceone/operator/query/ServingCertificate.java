@@ -1,7 +1,6 @@
 package dev.spaceone.operator.query;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,26 +87,7 @@ public final class ServingCertificate extends X509ExtendedKeyManager {
     if (chain.isEmpty()) {
       throw new IOException("no certificate in tls.crt");
     }
-    PrivateKey key;
-    try (PEMParser parser = new PEMParser(new StringReader(new String(keyBytes, StandardCharsets.US_ASCII)))) {
-      Object o = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (o instanceof PEMKeyPair pair) {
-        // SEC1 keys may leave the curve out of the private part; the public part names it.
-        PrivateKeyInfo info = pair.getPrivateKeyInfo();
-        if (info.getPrivateKeyAlgorithm().getParameters() == null && pair.getPublicKeyInfo() != null) {
-          info = new PrivateKeyInfo(pair.getPublicKeyInfo().getAlgorithm(), info.parsePrivateKey());
-        }
-        key = converter.getPrivateKey(info);
-      } else if (o instanceof PrivateKeyInfo info) {
-        key = converter.getPrivateKey(info);
-      } else {
-        throw new IOException("no private key in tls.key");
-      }
-    }
-    if (!key.getAlgorithm().equals(chain.get(0).getPublicKey().getAlgorithm())) {
-      throw new IOException("tls.key does not match tls.crt");
-    }
+    PrivateKey key = PrivateKeyPem.read(new String(keyBytes, StandardCharsets.US_ASCII), chain.get(0));
     return new Loaded(generation, certBytes, keyBytes, chain.toArray(X509Certificate[]::new), key);
   }
 

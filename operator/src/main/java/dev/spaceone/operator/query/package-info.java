@@ -4,8 +4,8 @@
  *
  * <ul>
  *   <li>{@link dev.spaceone.operator.query.Records}: Job / JobTask to a SpaceONE record (snake_case).</li>
- *   <li>{@link dev.spaceone.operator.query.RecordStore}: the records, per namespace, kept current by the
- *       operator's own informers through {@link dev.spaceone.operator.query.RecordFeed}; queries read it and
+ *   <li>{@link dev.spaceone.operator.query.RecordStore}: the records in a query-engine {@code RecordTable} per
+ *       resource (maps plus columns for scans), kept current by the operator's own informers through {@link dev.spaceone.operator.query.RecordFeed}; queries read it and
  *       never the API server.</li>
  *   <li>{@link dev.spaceone.operator.query.QueryServer}: HTTPS, discovery, OpenAPI v2 (protobuf, for
  *       kubectl's validation) and v3, and POST of {@code searches}, {@code stats}, {@code analyses},

@@ -1,16 +1,16 @@
 package dev.spaceone.operator.desired;
 
+import static dev.spaceone.operator.testing.TestJobs.env;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.operator.testing.TestJobs;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;
-import dev.spaceone.operator.api.v1alpha1.JobTask;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,53 +27,35 @@ class GrpcTaskPodTest {
       List.of("java", "-jar", "/opt/spaceone/plugin-runner.jar"));
 
   static final String JOB = """
-      apiVersion: spaceone.dev/v1alpha1
-      kind: Job
-      metadata:
-        name: inv
-        namespace: collect
-        uid: job-uid
-      spec:
-        collectorId: collector-1
-        domainId: domain-1
-        taskTimeoutSeconds: 600
-        plugin:
-          image: cloudforet/plugin-aws-cloud-service-inven-collector:2.0
-          protocol: grpc
-          port: 50052
-          options:
-            region: us-east-1
-          env:
-            - name: SPACEONE_PORT
-              value: "50052"
-          resources:
-            limits:
-              memory: 512Mi
-        sink:
-          type: postgres
+      collectorId: collector-1
+      domainId: domain-1
+      taskTimeoutSeconds: 600
+      plugin:
+        image: cloudforet/plugin-aws-cloud-service-inven-collector:2.0
+        protocol: grpc
+        port: 50052
+        options:
+          region: us-east-1
+        env:
+          - name: SPACEONE_PORT
+            value: "50052"
+        resources:
+          limits:
+            memory: 512Mi
+      sink:
+        type: postgres
+        secretRef:
+          name: resource-store
+      tasks:
+        - options:
+            account: "111"
+          provider: aws
           secretRef:
-            name: resource-store
-        tasks:
-          - options:
-              account: "111"
-            provider: aws
-            secretRef:
-              name: cred-aws
+            name: cred-aws
       """;
 
-  static JobTask task(String yaml) {
-    Job job = Serialization.unmarshal(yaml, Job.class);
-    JobTask task = JobDivider.divide(job, List.of()).get(0);
-    task.getMetadata().setUid("uid-" + task.getMetadata().getName());
-    return task;
-  }
-
-  static Pod pod(String yaml) {
-    return TaskPodBuilder.build(task(yaml), 1, RUNNER);
-  }
-
-  static Map<String, String> env(Container container) {
-    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  static Pod pod(String spec) {
+    return TestJobs.pod(spec, RUNNER);
   }
 
   @Test
@@ -134,7 +116,7 @@ class GrpcTaskPodTest {
 
   @Test
   void withoutAPostgresSinkNothingIsMountedForIt() {
-    String yaml = JOB.replace("    type: postgres\n    secretRef:\n      name: resource-store\n", "    type: log\n");
+    String yaml = JOB.replace("  type: postgres\n  secretRef:\n    name: resource-store\n", "  type: log\n");
     assertFalse(yaml.contains("resource-store"), yaml);
     Pod pod = pod(yaml);
     assertTrue(pod.getSpec().getVolumes().stream().noneMatch(v -> v.getName().equals("sink")));
@@ -169,17 +151,17 @@ class GrpcTaskPodTest {
 
   @Test
   void theDefaultPortIs50051() {
-    Pod pod = pod(JOB.replace("    port: 50052\n", ""));
+    Pod pod = pod(JOB.replace("  port: 50052\n", ""));
     assertEquals(50051, pod.getSpec().getInitContainers().get(0).getStartupProbe().getTcpSocket().getPort().getIntVal());
     assertEquals("127.0.0.1:50051", env(pod.getSpec().getContainers().get(0)).get("SPACEONE_PLUGIN_ENDPOINT"));
   }
 
   @Test
   void thePlanningPodHasTheSameShapeRunsPlanAndIsOwnedByTheJob() throws Exception {
-    String yaml = JOB.substring(0, JOB.indexOf("  tasks:")).replace("collectorId: collector-1",
-        "service: cost-analysis\n  dataSourceId: ds-1") + "  plan:\n    start: '2024-01'\n"
-        + "    lastSynchronizedAt: '2024-03-01T00:00:00Z'\n";
-    Job job = Serialization.unmarshal(yaml, Job.class);
+    String yaml = JOB.substring(0, JOB.indexOf("\ntasks:") + 1).replace("collectorId: collector-1",
+        "service: cost-analysis\ndataSourceId: ds-1") + "plan:\n  start: '2024-01'\n"
+        + "  lastSynchronizedAt: '2024-03-01T00:00:00Z'\n";
+    Job job = TestJobs.job(yaml);
     assertTrue(job.getSpec().isPluginDivided(), yaml);
     Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, "cost-secret"), RUNNER);
     assertEquals("inv-plan", pod.getMetadata().getName());
@@ -205,7 +187,7 @@ class GrpcTaskPodTest {
 
   @Test
   void theFileProtocolKeepsItsOneContainer() {
-    Pod pod = TaskPodBuilder.build(task(TaskPodBuilderTestJobs.FILE_JOB), 1, RUNNER);
+    Pod pod = pod(FILE_JOB);
     assertTrue(pod.getSpec().getInitContainers().isEmpty());
     assertEquals("plugin", pod.getSpec().getContainers().get(0).getName());
     assertEquals("plugin", TaskPodBuilder.resultContainer(pod));
@@ -236,20 +218,11 @@ class GrpcTaskPodTest {
   }
 
   /** A file-protocol Job, for contrast. */
-  static final class TaskPodBuilderTestJobs {
-    static final String FILE_JOB = """
-        apiVersion: spaceone.dev/v1alpha1
-        kind: Job
-        metadata:
-          name: inv
-          namespace: collect
-          uid: job-uid
-        spec:
-          plugin:
-            image: collector:1
-            command: [sh, -c, "true"]
-          tasks:
-            - options: {}
-        """;
-  }
+  static final String FILE_JOB = """
+      plugin:
+        image: collector:1
+        command: [sh, -c, "true"]
+      tasks:
+        - options: {}
+      """;
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.operator.testing.TestJobs;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
@@ -18,38 +19,31 @@ import org.junit.jupiter.api.Test;
 
 class JobDividerTest {
   private static final String JOB = """
-      apiVersion: spaceone.dev/v1alpha1
-      kind: Job
-      metadata:
-        name: inv
-        namespace: collect
-        uid: job-uid
-      spec:
-        collectorId: collector-1
-        domainId: domain-1
-        projectId: project-job
-        taskTimeoutSeconds: 120
-        backoffLimitPerTask: 2
-        plugin:
-          image: collector:1
-        tasks:
-          - options:
-              region: eu
-            provider: google_cloud
-            serviceAccountId: sa-explicit
-            changed:
-              start: 2024-01
-              end: 2024-02
-          - projectId: project-task
-            secretRef:
-              name: explicit-secret
-        secretSelector:
-          matchLabels:
-            collect: "yes"
+      collectorId: collector-1
+      domainId: domain-1
+      projectId: project-job
+      taskTimeoutSeconds: 120
+      backoffLimitPerTask: 2
+      plugin:
+        image: collector:1
+      tasks:
+        - options:
+            region: eu
+          provider: google_cloud
+          serviceAccountId: sa-explicit
+          changed:
+            start: 2024-01
+            end: 2024-02
+        - projectId: project-task
+          secretRef:
+            name: explicit-secret
+      secretSelector:
+        matchLabels:
+          collect: "yes"
       """;
 
   private static Job job() {
-    return Serialization.unmarshal(JOB, Job.class);
+    return TestJobs.job(JOB);
   }
 
   private static ObjectMeta secret(String name, Map<String, String> labels) {

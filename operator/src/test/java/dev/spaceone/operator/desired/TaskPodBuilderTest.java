@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spaceone.operator.testing.TestJobs;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -24,64 +24,48 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class TaskPodBuilderTest {
   private static final String SECRET_VALUE = "AKIA-very-s3cret-value-42";
 
   private static final String JOB = """
-      apiVersion: spaceone.dev/v1alpha1
-      kind: Job
-      metadata:
-        name: inv
-        namespace: collect
-        uid: job-uid
-      spec:
-        collectorId: collector-1
-        domainId: domain-1
-        taskTimeoutSeconds: 600
-        plugin:
-          image: registry.example/collector:1.2
-          pluginId: plugin-aws
-          command: ["python", "-m", "collector"]
-          args: ["--verbose"]
-          options:
-            region: us-east-1
-          env:
-            - name: LOG_LEVEL
-              value: debug
-          resources:
-            requests:
-              cpu: 100m
-              memory: 128Mi
-            limits:
-              memory: 256Mi
-        tasks:
-          - options:
-              account: "111"
-            provider: aws
-            serviceAccountId: sa-1
-            secretRef:
-              name: cred-aws
-          - options:
-              account: "222"
+      collectorId: collector-1
+      domainId: domain-1
+      taskTimeoutSeconds: 600
+      plugin:
+        image: registry.example/collector:1.2
+        pluginId: plugin-aws
+        command: ["python", "-m", "collector"]
+        args: ["--verbose"]
+        options:
+          region: us-east-1
+        env:
+          - name: LOG_LEVEL
+            value: debug
+        resources:
+          requests:
+            cpu: 100m
+            memory: 128Mi
+          limits:
+            memory: 256Mi
+      tasks:
+        - options:
+            account: "111"
+          provider: aws
+          serviceAccountId: sa-1
+          secretRef:
+            name: cred-aws
+        - options:
+            account: "222"
       """;
 
-  private static List<JobTask> tasks(String yaml) {
-    Job job = Serialization.unmarshal(yaml, Job.class);
-    job.getMetadata().setUid("uid-inv");
-    List<JobTask> tasks = JobDivider.divide(job, List.of());
-    tasks.forEach(t -> t.getMetadata().setUid("uid-" + t.getMetadata().getName()));
-    return tasks;
-  }
-
   private static Pod podWithSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(0), 1, PluginRunner.DEFAULT);
+    return TaskPodBuilder.build(TestJobs.tasks(JOB).get(0), 1, PluginRunner.DEFAULT);
   }
 
   private static Pod podWithoutSecret() {
-    return TaskPodBuilder.build(tasks(JOB).get(1), 1, PluginRunner.DEFAULT);
+    return TaskPodBuilder.build(TestJobs.tasks(JOB).get(1), 1, PluginRunner.DEFAULT);
   }
 
   private static Container plugin(Pod pod) {
@@ -92,7 +76,7 @@ class TaskPodBuilderTest {
   }
 
   private static Map<String, String> env(Pod pod) {
-    return plugin(pod).getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    return TestJobs.env(plugin(pod));
   }
 
   @Test
@@ -144,7 +128,7 @@ class TaskPodBuilderTest {
 
     JsonNode json = Serialization.jsonMapper().readTree(pod.getMetadata().getAnnotations().get("spaceone.dev/task-json"));
     assertEquals("inv", json.path("job_id").asText());
-    assertEquals("uid-inv", json.path("job_uid").asText(), "the Job's uid: a re-created Job is another run");
+    assertEquals(TestJobs.UID, json.path("job_uid").asText(), "the Job's uid: a re-created Job is another run");
     assertEquals("inv-0", json.path("job_task_id").asText());
     assertEquals("inventory", json.path("service").asText());
     assertEquals("us-east-1", json.path("options").path("region").asText());
@@ -197,7 +181,7 @@ class TaskPodBuilderTest {
 
   @Test
   void pluginSecurityContextOverridesTheDefault() {
-    Job job = Serialization.unmarshal(JOB, Job.class);
+    Job job = TestJobs.job(JOB);
     job.getSpec().getPlugin().setSecurityContext(new SecurityContextBuilder().withRunAsUser(1000L)
         .withReadOnlyRootFilesystem(true).build());
     JobTask task = JobDivider.divide(job, List.of()).get(0);
@@ -213,8 +197,8 @@ class TaskPodBuilderTest {
     Pod pod = podWithSecret();
     assertEquals("Never", pod.getSpec().getRestartPolicy());
     assertEquals(600L, pod.getSpec().getActiveDeadlineSeconds());
-    String withoutTimeout = JOB.replace("  taskTimeoutSeconds: 600\n", "");
-    assertNull(TaskPodBuilder.build(tasks(withoutTimeout).get(0), 1, PluginRunner.DEFAULT).getSpec().getActiveDeadlineSeconds());
+    String withoutTimeout = JOB.replace("taskTimeoutSeconds: 600\n", "");
+    assertNull(TestJobs.pod(withoutTimeout, PluginRunner.DEFAULT).getSpec().getActiveDeadlineSeconds());
   }
 
   @Test
@@ -233,7 +217,7 @@ class TaskPodBuilderTest {
 
   @Test
   void podNameIsTheTaskAndTheAttempt() {
-    JobTask task = tasks(JOB).get(0);
+    JobTask task = TestJobs.tasks(JOB).get(0);
     assertEquals("inv-0-1", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getName());
     assertEquals("inv-0-3", TaskPodBuilder.build(task, 3, PluginRunner.DEFAULT).getMetadata().getName());
     assertEquals("collect", TaskPodBuilder.build(task, 1, PluginRunner.DEFAULT).getMetadata().getNamespace());

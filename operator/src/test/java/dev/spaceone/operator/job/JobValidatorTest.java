@@ -85,7 +85,7 @@ class JobValidatorTest {
             ErrorCodes.INVALID_PARAMETER, "spec.tasks"),
         Arguments.of("parallelism 0", withSpec(PLUGIN_AND_TASK + "parallelism: 0\n"),
             ErrorCodes.INVALID_PARAMETER, "spec.parallelism"),
-        Arguments.of("parallelism 1001", withSpec(PLUGIN_AND_TASK + "parallelism: 1001\n"),
+        Arguments.of("parallelism 3001", withSpec(PLUGIN_AND_TASK + "parallelism: 3001\n"),
             ErrorCodes.INVALID_PARAMETER, "spec.parallelism"),
         Arguments.of("backoffLimitPerTask 11", withSpec(PLUGIN_AND_TASK + "backoffLimitPerTask: 11\n"),
             ErrorCodes.INVALID_PARAMETER, "spec.backoffLimitPerTask"),
@@ -190,7 +190,7 @@ class JobValidatorTest {
         dataSourceId: ds-1
         resourceGroup: WORKSPACE
         workspaceId: ws-1
-        parallelism: 1000
+        parallelism: 3000
         backoffLimitPerTask: 10
         taskTimeoutSeconds: 1
         activeDeadlineSeconds: 1

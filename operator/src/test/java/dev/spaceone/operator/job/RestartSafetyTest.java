@@ -49,14 +49,15 @@ class RestartSafetyTest {
             - options: {runMs: 100, created: 1}
             - options: {runMs: 100, created: 2}
             - options: {runMs: 100, created: 4}
-            - options: {runMs: 1500, created: 8}
-            - options: {runMs: 1500, created: 16}
-            - options: {runMs: 1500, created: 32}
+            - options: {runMs: 4000, created: 8}
+            - options: {runMs: 4000, created: 16}
+            - options: {runMs: 4000, created: 32}
             - options: {runMs: 100, created: 64}
         """);
     for (int i = 0; i < 3; i++) {
       harness.awaitTask("restart-" + i, t -> is(t, TaskState.SUCCESS));
     }
+    // IN_PROGRESS once a pod has run 2 s (JobTaskReconciler.IN_PROGRESS_AFTER): these run 4 s.
     for (int i = 3; i < 6; i++) {
       harness.awaitTask("restart-" + i, t -> is(t, TaskState.IN_PROGRESS));
     }
@@ -103,7 +104,7 @@ class RestartSafetyTest {
           plugin:
             image: collector:1
           tasks:
-            - options: {runMs: 800, created: 9, updated: 3}
+            - options: {runMs: 3500, created: 9, updated: 3}
         """);
     harness.awaitTask("unread-0", t -> is(t, TaskState.IN_PROGRESS));
     harness.stopOperator();

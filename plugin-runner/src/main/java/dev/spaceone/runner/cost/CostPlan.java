@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.spaceone.runner.Log;
 import dev.spaceone.runner.Structs;
 import dev.spaceone.runner.Task;
+import dev.spaceone.runner.api.costanalysis.AccountsInfo;
 import dev.spaceone.runner.api.costanalysis.ChangedInfo;
+import dev.spaceone.runner.api.costanalysis.CostGrpc;
+import dev.spaceone.runner.api.costanalysis.GetLinkedAccountsRequest;
+import dev.spaceone.runner.api.costanalysis.PluginInfo;
 import dev.spaceone.runner.api.costanalysis.DataSourceGrpc;
 import dev.spaceone.runner.api.costanalysis.GetTasksRequest;
 import dev.spaceone.runner.api.costanalysis.InitRequest;
@@ -24,6 +29,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Plan mode (cost-analysis division by the plugin): {@code DataSource.init} then {@code Job.get_tasks} with
@@ -51,10 +57,14 @@ public final class CostPlan {
     Struct options = CostCollection.options(task);
     InitRequest init = InitRequest.newBuilder()
         .setOptions(Structs.struct(task.options())).setDomainId(task.domainId()).build();
-    plugin.unaryIfServed(DataSourceGrpc.getInitMethod(), DataSourceGrpc::newBlockingStub, stub -> stub.init(init))
-        .ifPresent(info -> Log.info("DataSource.init metadata keys: " + info.getMetadata().getFieldsMap().keySet()));
+    Optional<PluginInfo> info = plugin.unaryIfServed(DataSourceGrpc.getInitMethod(),
+        DataSourceGrpc::newBlockingStub, stub -> stub.init(init));
+    info.ifPresent(i -> Log.info("DataSource.init metadata keys: " + i.getMetadata().getFieldsMap().keySet()));
     GetTasksRequest.Builder request = GetTasksRequest.newBuilder()
         .setOptions(options).setSecretData(secretData).setDomainId(task.domainId());
+    if (info.isPresent() && usesAccountRouting(info.get().getMetadata())) {
+      request.addAllLinkedAccounts(linkedAccounts(options));
+    }
     if (!task.start().isEmpty()) {
       request.setStart(task.start());
     }
@@ -65,6 +75,41 @@ public final class CostPlan {
     TasksInfo tasks = plugin.unary(JobGrpc.getGetTasksMethod(), JobGrpc::newBlockingStub,
         stub -> stub.getTasks(built));
     return print(tasks, out);
+  }
+
+  /**
+   * SpaceONE's cost service routes by account when the plugin's init metadata says {@code use_account_routing}
+   * (a Python truth test): it asks Cost.get_linked_accounts and passes the accounts to get_tasks as
+   * {@code linked_accounts} ({account_id, name, is_sync}).
+   */
+  static boolean usesAccountRouting(Struct metadata) {
+    Value flag = metadata.getFieldsOrDefault("use_account_routing", Value.getDefaultInstance());
+    return switch (flag.getKindCase()) {
+      case BOOL_VALUE -> flag.getBoolValue();
+      case STRING_VALUE -> !flag.getStringValue().isEmpty();
+      case NUMBER_VALUE -> flag.getNumberValue() != 0;
+      case STRUCT_VALUE -> flag.getStructValue().getFieldsCount() > 0;
+      case LIST_VALUE -> flag.getListValue().getValuesCount() > 0;
+      default -> false;
+    };
+  }
+
+  /**
+   * The plugin's linked accounts as SpaceONE passes them. is_sync is false for every account: SpaceONE remembers
+   * per data-source account whether a Job synced it (its DataSourceAccount store), and the operator keeps no
+   * such store, so each account is presented as not yet synced.
+   */
+  private List<Struct> linkedAccounts(Struct options) throws PluginCallException {
+    GetLinkedAccountsRequest request = GetLinkedAccountsRequest.newBuilder()
+        .setOptions(options).setSecretData(secretData).setDomainId(task.domainId()).build();
+    AccountsInfo accounts = plugin.unary(CostGrpc.getGetLinkedAccountsMethod(), CostGrpc::newBlockingStub,
+        stub -> stub.getLinkedAccounts(request));
+    Log.info("Cost.get_linked_accounts: " + accounts.getResultsCount() + " accounts (use_account_routing)");
+    return accounts.getResultsList().stream().map(a -> Struct.newBuilder()
+        .putFields("account_id", Value.newBuilder().setStringValue(a.getAccountId()).build())
+        .putFields("name", Value.newBuilder().setStringValue(a.getName()).build())
+        .putFields("is_sync", Value.newBuilder().setBoolValue(false).build())
+        .build()).toList();
   }
 
   static ObjectNode print(TasksInfo tasks, PrintStream out) {

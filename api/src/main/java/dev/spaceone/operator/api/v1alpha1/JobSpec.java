@@ -41,6 +41,8 @@ import java.util.List;
 public class JobSpec extends IdentityFields {
   public static final int DEFAULT_PARALLELISM = 10;
   public static final int MAX_TASKS = 10_000;
+  /** The most tasks of one Job running at once: 3,000 of a 10,000-task Job (issue 14's scale run). */
+  public static final int MAX_PARALLELISM = 3_000;
   /** CEL: a Job its plugin may divide (the rules above add "and no explicit tasks"). */
   static final String PLUGIN_DIVIDED = "has(self.service) && self.service == 'cost-analysis'"
       + " && has(self.plugin.protocol) && self.plugin.protocol == 'grpc'";
@@ -78,7 +80,7 @@ public class JobSpec extends IdentityFields {
   @JsonPropertyDescription("Most tasks running at once.")
   @Default("10")
   @Min(1)
-  @Max(1000)
+  @Max(MAX_PARALLELISM)
   private Integer parallelism;
 
   @JsonPropertyDescription("Pod retries of a failed task before the task fails.")
