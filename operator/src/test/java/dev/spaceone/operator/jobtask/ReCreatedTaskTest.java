@@ -59,7 +59,7 @@ class ReCreatedTaskTest {
         .skip(requestsBefore).anyMatch(r -> r.agent().equals(MockCluster.OPERATOR_AGENT)
             && r.method().equals("POST") && r.path().endsWith("/pods") && r.code() == 409));
     Job meanwhile = harness.job("reborn");
-    assertFalse(finished(meanwhile), "the new task took the earlier pod's result: "
+    assertFalse(finished(meanwhile), () -> "the new task took the earlier pod's result: "
         + meanwhile.getStatus().getStatus() + ", created " + meanwhile.getStatus().getCreatedCount());
 
     // The other controller lets the earlier pod go: the new task's own pod runs.
