@@ -195,11 +195,12 @@ public final class LocalKubelet implements AutoCloseable {
       }
       String executable = spec.command().get(0);
       if (which(executable, spec.environment().get("PATH")).isEmpty()) {
-        cannotRun(pod, container, "exec: \"" + executable + "\": executable file not found in $PATH (the sandbox "
-            + "runs the plugin's command on this machine, not the image " + container.getImage() + ")");
+        // The note first: whoever sees the pod fail finds it already there.
         notes.accept("task pod " + name + ": the " + container.getName() + " command '" + executable
             + "' does not exist on this machine. The sandbox runs it as a local process instead of the image "
             + container.getImage() + "; install '" + executable + "' or use a command that exists here.");
+        cannotRun(pod, container, "exec: \"" + executable + "\": executable file not found in $PATH (the sandbox "
+            + "runs the plugin's command on this machine, not the image " + container.getImage() + ")");
         return;
       }
       Map<String, String> environment = new LinkedHashMap<>(spec.environment());
