@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spaceone.contract.ErrorCodes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.sql.Array;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * Writes one task's resources: {@link #add} buffers, every {@value #BATCH_SIZE} resources one statement matches
@@ -31,7 +36,7 @@ import java.util.concurrent.Future;
  * attempt, a restarted runner or a resource streamed twice rewrites the same rows and finds the same counts.
  */
 public final class TaskWriter implements AutoCloseable {
-  static final int BATCH_SIZE = 1000;
+  static final int BATCH_SIZE = 5000;
   /** SpaceONE's DEFAULT_DISCONNECTED_STATE_DELETE_POLICY: deleted after this many misses in a row. */
   public static final int DELETE_AFTER_MISSES = 3;
 
@@ -48,6 +53,8 @@ public final class TaskWriter implements AutoCloseable {
     return t;
   });
   private Future<List<ResourceFailure>> inFlight;
+  /** The temporary COPY target exists on this connection. */
+  private boolean staged;
 
   private record Row(CollectedResource resource, MatchRules.Identity identity, String document) {
     String text(String field) {
@@ -219,30 +226,37 @@ public final class TaskWriter implements AutoCloseable {
     return additional;
   }
 
+  /**
+   * The batch, sent with COPY (text format) into a temporary table that empties at commit; the merge then reads it.
+   * {@code probes}: the hashes of every usable priority, first priority first.
+   */
+  private static final String STAGING = """
+      CREATE TEMPORARY TABLE IF NOT EXISTS store_input (ord int, resource_type text, provider text, grp text, typ text,
+        name text, identity_hash bytea, identity text, document text, has_data boolean, probes bytea[])
+      ON COMMIT DELETE ROWS""";
+  private static final String COPY = "COPY store_input FROM STDIN";
+
   // One statement per batch: match every probe (first priority with exactly one hit wins, SpaceONE's order), update
-  // the matched rows, insert the others (a racing writer's row is updated instead), and report SpaceONE's
+  // the matched rows, insert the others (a racing writer's row is updated instead), keep the lower priorities'
+  // probes in resource_match (the first priority is identity_hash itself), and report SpaceONE's
   // ERROR_TOO_MANY_MATCH (a priority before the winning one hit several rows, and the resource has `data`).
-  private static final String UPSERT = """
-      WITH input AS (
-        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[],
-                             ?::text[], ?::boolean[])
-          AS t(ord, resource_type, provider, grp, typ, name, identity_hash, identity, document, has_data)
-      ), probe AS (
-        SELECT * FROM unnest(?::int[], ?::int[], ?::bytea[]) AS p(ord, priority, hash)
+  private static final String MERGE = """
+      WITH probe AS (
+        SELECT i.ord, p.priority, p.hash FROM store_input i, unnest(i.probes) WITH ORDINALITY AS p(hash, priority)
       ), hit AS (
         SELECT p.ord, p.priority, p.hash, h.n, h.id
         FROM probe p CROSS JOIN LATERAL (
-          SELECT count(*) AS n, min(m.resource_id) AS id
-          FROM (SELECT m.resource_id FROM resource_match m WHERE m.hash = p.hash LIMIT 2) m) h
+          SELECT count(*) AS n, min(x.id) AS id FROM (
+            (SELECT r.id FROM resource r WHERE r.identity_hash = p.hash)
+            UNION (SELECT m.resource_id FROM resource_match m WHERE m.hash = p.hash LIMIT 2)) x) h
       ), decided AS (
         SELECT ord,
                (array_agg(id ORDER BY priority) FILTER (WHERE n = 1))[1] AS match_id,
                coalesce(min(priority) FILTER (WHERE n > 1) < coalesce(min(priority) FILTER (WHERE n = 1), 2147483647),
-                        false) AS ambiguous,
-               array_agg(hash ORDER BY priority) AS hashes
+                        false) AS ambiguous
         FROM hit GROUP BY ord
       ), todo AS (
-        SELECT i.*, d.match_id, d.hashes FROM input i JOIN decided d USING (ord)
+        SELECT i.*, i.probes[2:] AS lower, d.match_id FROM store_input i JOIN decided d USING (ord)
         WHERE NOT (d.ambiguous AND i.has_data)
       ), updated AS (
         UPDATE resource r SET
@@ -254,7 +268,7 @@ public final class TaskWriter implements AutoCloseable {
           last_seen_job = ?, last_seen_task = ?, state = 'ACTIVE', miss_count = 0, last_missed_job = NULL,
           updated_at = now()
         FROM todo t WHERE r.id = t.match_id
-        RETURNING r.id, t.hashes
+        RETURNING r.id, t.lower
       ), inserted AS (
         INSERT INTO resource AS r (domain_id, resource_type, provider, cloud_service_group, cloud_service_type, name,
             identity_hash, identity, document, collector_id, secret_id, service_account_id,
@@ -274,98 +288,131 @@ public final class TaskWriter implements AutoCloseable {
           miss_count = 0, last_missed_job = NULL, updated_at = now()
         RETURNING r.id, r.identity_hash
       ), written AS (
-        SELECT id, hashes FROM updated
-        UNION ALL SELECT i.id, t.hashes FROM inserted i JOIN todo t ON t.identity_hash = i.identity_hash
+        SELECT id, lower FROM updated
+        UNION ALL SELECT i.id, t.lower FROM inserted i JOIN todo t ON t.identity_hash = i.identity_hash
       ), stale AS (
-        DELETE FROM resource_match m USING written w WHERE m.resource_id = w.id AND m.hash <> ALL (w.hashes)
+        DELETE FROM resource_match m USING written w WHERE m.resource_id = w.id AND m.hash <> ALL (w.lower)
       ), probes AS (
-        INSERT INTO resource_match (hash, resource_id) SELECT unnest(w.hashes), w.id FROM written w
+        INSERT INTO resource_match (hash, resource_id) SELECT unnest(w.lower), w.id FROM written w
+        WHERE cardinality(w.lower) > 0
         ON CONFLICT DO NOTHING
       )
-      SELECT i.ord FROM input i JOIN decided d USING (ord) WHERE d.ambiguous AND i.has_data
+      SELECT i.ord FROM store_input i JOIN decided d USING (ord) WHERE d.ambiguous AND i.has_data
       """;
 
   private List<ResourceFailure> writeBatch(List<Row> rows) throws SQLException {
-    int n = rows.size();
-    Integer[] ord = new Integer[n];
-    String[] type = new String[n];
-    String[] provider = new String[n];
-    String[] group = new String[n];
-    String[] cloudServiceType = new String[n];
-    String[] name = new String[n];
-    byte[][] identityHash = new byte[n][];
-    String[] identity = new String[n];
-    String[] document = new String[n];
-    Boolean[] hasData = new Boolean[n];
-    List<Integer> probeOrd = new ArrayList<>();
-    List<Integer> probePriority = new ArrayList<>();
-    List<byte[]> probeHash = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      ord[i] = i;
-      type[i] = row.resource().resourceType();
-      String docProvider = row.text("provider");
-      provider[i] = docProvider != null ? docProvider : scope.provider();
-      group[i] = row.text("cloud_service_group");
-      cloudServiceType[i] = row.text("cloud_service_type");
-      name[i] = row.text("name");
-      identityHash[i] = row.identity().primary().hash();
-      identity[i] = row.identity().describe().toString();
-      document[i] = row.document();
-      hasData[i] = MatchRules.truthy(row.resource().resource().get("data"));
-      for (MatchRules.Probe probe : row.identity().probes()) {
-        probeOrd.add(i);
-        probePriority.add(probe.order());
-        probeHash.add(probe.hash());
+    if (!staged) {
+      // in a transaction of its own: a batch rolled back must not take the table with it
+      try (Statement st = connection.createStatement()) {
+        st.execute(STAGING);
       }
+      staged = true;
     }
-    try (PreparedStatement st = connection.prepareStatement(UPSERT)) {
-      int p = 1;
-      st.setArray(p++, array("int4", ord));
-      st.setArray(p++, array("text", type));
-      st.setArray(p++, array("text", provider));
-      st.setArray(p++, array("text", group));
-      st.setArray(p++, array("text", cloudServiceType));
-      st.setArray(p++, array("text", name));
-      st.setArray(p++, connection.createArrayOf("bytea", identityHash));
-      st.setArray(p++, array("text", identity));
-      st.setArray(p++, array("text", document));
-      st.setArray(p++, array("bool", hasData));
-      st.setArray(p++, array("int4", probeOrd.toArray(new Integer[0])));
-      st.setArray(p++, array("int4", probePriority.toArray(new Integer[0])));
-      st.setArray(p++, connection.createArrayOf("bytea", probeHash.toArray(new byte[0][])));
-      // updated
-      st.setString(p++, scope.collectorId());
-      st.setString(p++, scope.secretId());
-      st.setString(p++, scope.serviceAccountId());
-      st.setString(p++, scope.jobKey());
-      st.setString(p++, scope.jobTaskId());
-      st.setString(p++, scope.jobKey());
-      st.setString(p++, scope.jobTaskId());
-      // inserted
-      st.setString(p++, scope.domainId());
-      st.setString(p++, scope.collectorId());
-      st.setString(p++, scope.secretId());
-      st.setString(p++, scope.serviceAccountId());
-      st.setString(p++, scope.jobKey());
-      st.setString(p++, scope.jobTaskId());
-      st.setString(p++, scope.jobKey());
-      st.setString(p++, scope.jobTaskId());
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+      copy.copyIn(COPY, new ByteArrayInputStream(copyText(rows)));
       List<ResourceFailure> ambiguous = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          Row row = rows.get(rs.getInt(1));
-          ambiguous.add(new ResourceFailure(ErrorCodes.TOO_MANY_MATCH,
-              "A match_rules priority matched more than one stored resource (keys "
-                  + row.identity().primary().keys().keySet() + ")", additional(row.resource())));
+      try (PreparedStatement st = connection.prepareStatement(MERGE)) {
+        int p = 1;
+        // updated
+        st.setString(p++, scope.collectorId());
+        st.setString(p++, scope.secretId());
+        st.setString(p++, scope.serviceAccountId());
+        st.setString(p++, scope.jobKey());
+        st.setString(p++, scope.jobTaskId());
+        st.setString(p++, scope.jobKey());
+        st.setString(p++, scope.jobTaskId());
+        // inserted
+        st.setString(p++, scope.domainId());
+        st.setString(p++, scope.collectorId());
+        st.setString(p++, scope.secretId());
+        st.setString(p++, scope.serviceAccountId());
+        st.setString(p++, scope.jobKey());
+        st.setString(p++, scope.jobTaskId());
+        st.setString(p++, scope.jobKey());
+        st.setString(p, scope.jobTaskId());
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            Row row = rows.get(rs.getInt(1));
+            ambiguous.add(new ResourceFailure(ErrorCodes.TOO_MANY_MATCH,
+                "A match_rules priority matched more than one stored resource (keys "
+                    + row.identity().primary().keys().keySet() + ")", additional(row.resource())));
+          }
         }
       }
+      connection.commit();
       return ambiguous;
+    } catch (SQLException | IOException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone: the error below says so
+      }
+      if (e instanceof SQLException se) {
+        throw se;
+      }
+      throw new SQLException("COPY to the sink failed: " + e.getMessage(), "08006", e);
+    } finally {
+      if (autoCommit) {
+        connection.setAutoCommit(true);
+      }
     }
   }
 
-  private Array array(String type, Object[] values) throws SQLException {
-    return connection.createArrayOf(type, values);
+  /** The batch in COPY's text format: tab-separated columns, \N for null, backslashes doubled. */
+  private byte[] copyText(List<Row> rows) {
+    StringBuilder out = new StringBuilder(rows.size() * 3072);
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      String docProvider = row.text("provider");
+      out.append(i).append('\t');
+      field(out, row.resource().resourceType());
+      field(out, docProvider != null ? docProvider : scope.provider());
+      field(out, row.text("cloud_service_group"));
+      field(out, row.text("cloud_service_type"));
+      field(out, row.text("name"));
+      hex(out.append("\\\\x"), row.identity().primary().hash()).append('\t');
+      field(out, row.identity().describe().toString());
+      field(out, row.document());
+      out.append(MatchRules.truthy(row.resource().resource().get("data")) ? 't' : 'f').append('\t');
+      out.append('{');
+      List<MatchRules.Probe> probes = row.identity().probes();
+      for (int p = 0; p < probes.size(); p++) {
+        // an array element in COPY text: "\\x..." (the array literal's backslash, doubled for COPY)
+        hex(out.append(p == 0 ? "" : ",").append("\\\\\\\\x"), probes.get(p).hash());
+      }
+      out.append("}\n");
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void field(StringBuilder out, String value) {
+    if (value == null) {
+      out.append("\\N\t");
+      return;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append(c);
+      }
+    }
+    out.append('\t');
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private static StringBuilder hex(StringBuilder out, byte[] bytes) {
+    for (byte b : bytes) {
+      out.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+    }
+    return out;
   }
 
   private static final String SCOPE = """
@@ -401,11 +448,16 @@ public final class TaskWriter implements AutoCloseable {
   private long[] seenCounts() throws SQLException {
     try (PreparedStatement st = connection.prepareStatement("""
         SELECT count(*) FILTER (WHERE first_seen_job = ?), count(*) FILTER (WHERE first_seen_job <> ?)
-        FROM resource WHERE last_seen_job = ? AND last_seen_task = ? AND resource_type = 'inventory.CloudService'""")) {
+        FROM resource WHERE domain_id = ? AND collector_id = ? AND secret_id = ? AND last_seen_job = ?
+          AND last_seen_task = ? AND resource_type = 'inventory.CloudService'""")) {
+      // every row this task wrote carries its domain, collector and Secret: the scope index finds them
       st.setString(1, scope.jobKey());
       st.setString(2, scope.jobKey());
-      st.setString(3, scope.jobKey());
-      st.setString(4, scope.jobTaskId());
+      st.setString(3, scope.domainId());
+      st.setString(4, scope.collectorId());
+      st.setString(5, scope.secretId());
+      st.setString(6, scope.jobKey());
+      st.setString(7, scope.jobTaskId());
       return two(st);
     }
   }

@@ -25,7 +25,7 @@ public final class CustomResourceDefinitions {
 
   private static final String HEADER =
       "# Generated from the classes in api/src/main/java/dev/spaceone/operator/api/v1alpha1.\n"
-          + "# Do not edit: change the classes and run `mvn -pl api test -Dcrds.update=true`.\n";
+          + "# Do not edit: change the classes and run `mvn -B -q -pl api -am test -Dcrds.update=true`.\n";
 
   private CustomResourceDefinitions() {
   }

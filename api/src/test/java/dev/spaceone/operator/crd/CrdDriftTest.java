@@ -29,7 +29,7 @@ class CrdDriftTest {
       drift.addAll(differences(dir));
     }
     assertEquals(List.of(), drift,
-        "checked-in CRDs differ from the classes; run `mvn -pl api test -Dcrds.update=true`");
+        "checked-in CRDs differ from the classes; run `mvn -B -q -pl api -am test -Dcrds.update=true`");
   }
 
   @Test
