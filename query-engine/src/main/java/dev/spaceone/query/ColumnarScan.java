@@ -91,63 +91,76 @@ final class ColumnarScan {
       hashed = new HashMap<>();
     }
 
-    Groups groups = new Groups(keys.length, fields.size(), budget, group.bytesPerGroup());
+    Groups groups = new Groups(sumColumns, budget, group.bytesPerGroup());
     int end = table.end();
-    int check = CHECK_EVERY;
-    rows:
-    for (int slot = 0; slot < end; slot++) {
-      if (--check == 0) {
-        check = CHECK_EVERY;
-        budget.check();
-      }
-      if (!partitions[partitionCodes[slot]]) {
-        continue;
-      }
-      for (Mask mask : all) {
-        if (!mask.accepts[mask.codes[slot]]) {
-          continue rows;
-        }
-      }
-      if (any.length > 0) {
-        boolean found = false;
-        for (Mask mask : any) {
-          if (mask.accepts[mask.codes[slot]]) {
-            found = true;
-            break;
-          }
-        }
-        if (!found) {
+    // Chunks of CHECK_EVERY slots: first the selected slots and their groups, then each field over those, so
+    // each loop is short and tight; the budget is checked between chunks.
+    int[] onlyKey = keys.length == 1 ? keyCodes[0] : null; // the usual group-by: one key, its code is the combination
+    int[] selected = new int[CHECK_EVERY];
+    int[] groupOf = new int[CHECK_EVERY];
+    for (int from = 0; from < end; from += CHECK_EVERY) {
+      budget.check();
+      int to = Math.min(end, from + CHECK_EVERY);
+      int n = 0;
+      rows:
+      for (int slot = from; slot < to; slot++) {
+        if (!partitions[partitionCodes[slot]]) {
           continue;
         }
-      }
-      long combination = 0;
-      for (int i = 0; i < keys.length; i++) {
-        combination += radix[i] * keyCodes[i][slot];
-      }
-      int g;
-      if (direct != null) {
-        g = direct[(int) combination];
-        if (g < 0) {
-          g = groups.add(keyValues(keyColumns, keyCodes, slot));
-          direct[(int) combination] = g;
+        for (Mask mask : all) {
+          if (!mask.accepts[mask.codes[slot]]) {
+            continue rows;
+          }
         }
-      } else {
-        Integer known = hashed.get(combination);
-        if (known == null) {
-          g = groups.add(keyValues(keyColumns, keyCodes, slot));
-          hashed.put(combination, g);
+        if (any.length > 0 && !anyAccepts(any, slot)) {
+          continue;
+        }
+        long combination;
+        if (onlyKey != null) {
+          combination = onlyKey[slot];
         } else {
-          g = known;
+          combination = 0;
+          for (int i = 0; i < keys.length; i++) {
+            combination += radix[i] * keyCodes[i][slot];
+          }
         }
+        int g;
+        if (direct != null) {
+          g = direct[(int) combination];
+          if (g < 0) {
+            g = groups.add(keyValues(keyColumns, keyCodes, slot));
+            direct[(int) combination] = g;
+          }
+        } else {
+          Integer known = hashed.get(combination);
+          if (known == null) {
+            g = groups.add(keyValues(keyColumns, keyCodes, slot));
+            hashed.put(combination, g);
+          } else {
+            g = known;
+          }
+        }
+        selected[n] = slot;
+        groupOf[n++] = g;
       }
-      groups.count[g]++;
-      for (int f = 0; f < sumColumns.length; f++) {
-        if (sumColumns[f] != null) {
-          groups.add(f, g, sumColumns[f][slot]);
-        }
+      long[] count = groups.count;
+      for (int i = 0; i < n; i++) {
+        count[groupOf[i]]++;
+      }
+      for (Sum sum : groups.sums) {
+        sum.addAll(selected, groupOf, n);
       }
     }
-    return group.rows(groups.keyValues, groups.results(sumColumns));
+    return group.rows(groups.keyValues, groups.results());
+  }
+
+  private static boolean anyAccepts(Mask[] any, int slot) {
+    for (Mask mask : any) {
+      if (mask.accepts[mask.codes[slot]]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The column if no record holds something other than a string in it, else null. */
@@ -195,17 +208,24 @@ final class ColumnarScan {
     final List<Object[]> keyValues = new ArrayList<>();
     final QueryBudget budget;
     final long bytesPerGroup;
+    /** Per field: its sum, or null for a count. */
+    final Sum[] byField;
+    /** The sums alone, for the scan loop. */
+    final Sum[] sums;
     long[] count = new long[16];
-    final long[][] exact;
-    final double[][] approximate;
-    final boolean[][] isDouble;
 
-    Groups(int keys, int fields, QueryBudget budget, long bytesPerGroup) {
+    Groups(long[][] sumColumns, QueryBudget budget, long bytesPerGroup) {
       this.budget = budget;
       this.bytesPerGroup = bytesPerGroup;
-      exact = new long[fields][16];
-      approximate = new double[fields][16];
-      isDouble = new boolean[fields][16];
+      byField = new Sum[sumColumns.length];
+      List<Sum> sums = new ArrayList<>();
+      for (int f = 0; f < sumColumns.length; f++) {
+        if (sumColumns[f] != null) {
+          byField[f] = new Sum(sumColumns[f]);
+          sums.add(byField[f]);
+        }
+      }
+      this.sums = sums.toArray(new Sum[0]);
     }
 
     int add(Object[] values) throws QueryException {
@@ -213,48 +233,70 @@ final class ColumnarScan {
       int g = keyValues.size();
       keyValues.add(values);
       if (g == count.length) {
-        int capacity = g * 2;
-        count = Arrays.copyOf(count, capacity);
-        for (int f = 0; f < exact.length; f++) {
-          exact[f] = Arrays.copyOf(exact[f], capacity);
-          approximate[f] = Arrays.copyOf(approximate[f], capacity);
-          isDouble[f] = Arrays.copyOf(isDouble[f], capacity);
+        count = Arrays.copyOf(count, g * 2);
+        for (Sum sum : sums) {
+          sum.grow(g * 2);
         }
       }
       return g;
     }
 
-    /** GroupOperators' Sum.add for one whole number. */
-    void add(int f, int g, long value) {
-      if (value == RecordTable.MISSING_NUMBER) {
-        return;
-      }
-      if (!isDouble[f][g]) {
-        long sum = exact[f][g] + value;
-        if (((exact[f][g] ^ sum) & (value ^ sum)) >= 0) {
-          exact[f][g] = sum;
-          return;
-        }
-        isDouble[f][g] = true;
-        approximate[f][g] = exact[f][g];
-      }
-      approximate[f][g] += value;
-    }
-
-    List<Object[]> results(long[][] sumColumns) {
+    List<Object[]> results() {
       List<Object[]> out = new ArrayList<>(keyValues.size());
       for (int g = 0; g < keyValues.size(); g++) {
-        Object[] values = new Object[sumColumns.length];
+        Object[] values = new Object[byField.length];
         for (int f = 0; f < values.length; f++) {
-          if (sumColumns[f] == null) {
-            values[f] = count[g];
-          } else {
-            values[f] = isDouble[f][g] ? (Object) approximate[f][g] : (Object) exact[f][g];
-          }
+          values[f] = byField[f] == null ? (Object) count[g] : byField[f].result(g);
         }
         out.add(values);
       }
       return out;
+    }
+  }
+
+  /** One sum field over a number column, per group: GroupOperators' Sum (exact until it overflows, then double). */
+  private static final class Sum {
+    final long[] column;
+    long[] exact = new long[16];
+    double[] approximate = new double[16];
+    boolean[] isDouble = new boolean[16];
+
+    Sum(long[] column) {
+      this.column = column;
+    }
+
+    void grow(int capacity) {
+      exact = Arrays.copyOf(exact, capacity);
+      approximate = Arrays.copyOf(approximate, capacity);
+      isDouble = Arrays.copyOf(isDouble, capacity);
+    }
+
+    void addAll(int[] slots, int[] groups, int n) {
+      long[] values = column;
+      for (int i = 0; i < n; i++) {
+        add(groups[i], values[slots[i]]);
+      }
+    }
+
+    void add(int g, long value) {
+      if (value == RecordTable.MISSING_NUMBER) {
+        return;
+      }
+      if (!isDouble[g]) {
+        long before = exact[g];
+        long sum = before + value;
+        if (((before ^ sum) & (value ^ sum)) >= 0) {
+          exact[g] = sum;
+          return;
+        }
+        isDouble[g] = true;
+        approximate[g] = before;
+      }
+      approximate[g] += value;
+    }
+
+    Object result(int g) {
+      return isDouble[g] ? (Object) approximate[g] : (Object) exact[g];
     }
   }
 }

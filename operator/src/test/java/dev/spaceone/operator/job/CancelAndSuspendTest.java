@@ -13,22 +13,12 @@ import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CancelAndSuspendTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   private static boolean is(JobTask task, TaskState state) {
     return task.getStatus() != null && task.getStatus().getStatus() == state;

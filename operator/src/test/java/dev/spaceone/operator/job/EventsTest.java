@@ -9,9 +9,8 @@ import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code kubectl describe} tells a Job's and a task's story through Events: the Job's transitions and progress,
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class EventsTest {
   private static final String SECRET_VALUE = "s3cr3t-value-never-shown";
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   private List<String> awaitReasons(String kind, String name, List<String> expected) {
     try {

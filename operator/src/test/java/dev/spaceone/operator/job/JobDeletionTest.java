@@ -9,23 +9,13 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Pod;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deleting a Job removes its tasks and their pods; pods held by the result finalizer are released. */
 class JobDeletionTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   @Test
   void deletingARunningJobRemovesItsTasksAndReleasesItsPods() {

@@ -12,26 +12,16 @@ import dev.spaceone.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Job deleted and created again under the same name does not adopt the tasks of the first, still being
  * garbage-collected: it waits for them to go, then runs its own.
  */
 class RecreatedJobTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   @Test
   void theTasksOfAnEarlierJobOfTheSameNameAreNotAdopted() {

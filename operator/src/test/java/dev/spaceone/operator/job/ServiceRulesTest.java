@@ -9,23 +9,13 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.testing.OperatorHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SpaceONE's per-service rules: cost-analysis names a failed Job ERROR_JOB_TASK; power-scheduler sums counts. */
 class ServiceRulesTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   private Job awaitFinished(String name) {
     return harness.awaitJob(name, j -> j.getStatus() != null && j.getStatus().getStatus() != null

@@ -10,9 +10,8 @@ import dev.spaceone.operator.api.v1alpha1.TaskState;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A task waiting for a parallelism slot is started by a finishing sibling's wake-up; when that wake-up is
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  * stayed without a pod, since nothing but the Job's deadline, an hour later, reconciled it again).
  */
 class LostWakeupTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   @Test
   void aWaitingTaskStartsWithinTheRecheckIntervalWhenEveryWakeUpIsLost() {

@@ -11,22 +11,12 @@ import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ParallelismTest {
-  private OperatorHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(OperatorHarness::scripted);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  final OperatorHarness harness = new OperatorHarness(OperatorHarness::scripted);
 
   @Test
   void fiftyTasksWithParallelismFiveNeverRunMoreThanFivePods() {

@@ -27,9 +27,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The operator on the mock cluster, with a simulated kubelet and the sandbox's garbage collector. */
-public final class OperatorHarness implements AutoCloseable {
+public final class OperatorHarness implements AutoCloseable, AfterEachCallback {
   public static final String NAMESPACE = "collect";
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -213,6 +215,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   public List<Pod> pods(String jobName) {
     return client.pods().inNamespace(NAMESPACE).withLabel("spaceone.dev/job", jobName).list().getItems();
+  }
+
+  /** As a field with {@code @RegisterExtension}: a harness per test, closed after it. */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override
