@@ -75,10 +75,10 @@ final class ColumnarScan {
     for (int i = 0; i < keys.length; i++) {
       keyCodes[i] = keyColumns[i].codes;
       radix[i] = combinations;
-      combinations = Math.multiplyHigh(combinations, keyColumns[i].next) != 0 ? Long.MAX_VALUE
-          : combinations * keyColumns[i].next;
-      if (combinations == Long.MAX_VALUE || combinations < 0) {
-        return null;
+      try {
+        combinations = Math.multiplyExact(combinations, (long) keyColumns[i].next());
+      } catch (ArithmeticException e) {
+        return null; // more combinations than a long counts: the map path groups them
       }
     }
     int[] direct = null;
@@ -190,10 +190,10 @@ final class ColumnarScan {
       if (column == null) {
         return null;
       }
-      budget.charge(column.next);
-      boolean[] accepts = new boolean[column.next];
+      budget.charge(column.next());
+      boolean[] accepts = new boolean[column.next()];
       accepts[RecordTable.MISSING] = condition.test().test(Map.of());
-      for (int code = 1; code < column.next; code++) {
+      for (int code = 1; code < column.next(); code++) {
         budget.tick();
         String value = column.values[code];
         accepts[code] = value != null && condition.test().test(Map.of(column.key, value));

@@ -41,9 +41,7 @@ public final class RecordTable {
   private final TextColumn partition;
   /** Record by slot; null for a free slot. Slots in use are below {@link #end}. */
   private Map<String, Object>[] records;
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-  private int end;
+  private final Numbers slots = new Numbers(0);
 
   /**
    * @param partitionKey the text key every record has that a {@link Scope} selects on (e.g. {@code namespace})
@@ -81,7 +79,7 @@ public final class RecordTable {
       if (existing != null) {
         slot = existing;
       } else {
-        slot = freeCount > 0 ? freeSlots[--freeCount] : end++;
+        slot = slots.take();
         if (slot >= records.length) {
           grow(records.length * 2);
         }
@@ -114,10 +112,7 @@ public final class RecordTable {
       for (NumberColumn column : numbers.values()) {
         column.set(slot, Values.MISSING);
       }
-      if (freeCount == freeSlots.length) {
-        freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-      }
-      freeSlots[freeCount++] = slot;
+      slots.give(slot);
     } finally {
       lock.writeLock().unlock();
     }
@@ -138,7 +133,7 @@ public final class RecordTable {
     lock.readLock().lock();
     try {
       Set<String> out = new TreeSet<>();
-      for (int code = 1; code < partition.next; code++) {
+      for (int code = 1; code < partition.next(); code++) {
         if (partition.refs[code] > 0) {
           out.add(partition.values[code]);
         }
@@ -172,7 +167,7 @@ public final class RecordTable {
 
   /** Slots below this may be in use; read under the read lock. */
   int end() {
-    return end;
+    return slots.next;
   }
 
   TextColumn partitionColumn() {
@@ -201,16 +196,19 @@ public final class RecordTable {
     String[] values = new String[16];
     /** Records holding each code. */
     int[] refs = new int[16];
-    /** Codes in use are below this. */
-    int next = 1;
+    /** Codes in use are below {@code codeNumbers.next}. */
+    private final Numbers codeNumbers = new Numbers(1);
     /** Records whose value is {@link #OTHER}: while any, the map path answers queries on this key. */
     int others;
     private final Map<String, Integer> dictionary = new HashMap<>();
-    private int[] freeCodes = new int[16];
-    private int freeCodeCount;
 
     TextColumn(String key) {
       this.key = key;
+    }
+
+    /** Codes in use are below this. */
+    int next() {
+      return codeNumbers.next;
     }
 
     void set(int slot, Object value) {
@@ -232,7 +230,7 @@ public final class RecordTable {
       if (known != null) {
         code = known;
       } else {
-        code = freeCodeCount > 0 ? freeCodes[--freeCodeCount] : next++;
+        code = codeNumbers.take();
         if (code >= values.length) {
           values = Arrays.copyOf(values, values.length * 2);
           refs = Arrays.copyOf(refs, refs.length * 2);
@@ -250,11 +248,31 @@ public final class RecordTable {
       } else if (code != MISSING && --refs[code] == 0) {
         dictionary.remove(values[code]);
         values[code] = null;
-        if (freeCodeCount == freeCodes.length) {
-          freeCodes = Arrays.copyOf(freeCodes, freeCodeCount * 2);
-        }
-        freeCodes[freeCodeCount++] = code;
+        codeNumbers.give(code);
       }
+    }
+  }
+
+  /** Small numbers handed out and given back (slots, codes): a given-back number is reused before a new one. */
+  private static final class Numbers {
+    /** Numbers handed out are below this. */
+    int next;
+    private int[] free = new int[16];
+    private int freeCount;
+
+    Numbers(int first) {
+      this.next = first;
+    }
+
+    int take() {
+      return freeCount > 0 ? free[--freeCount] : next++;
+    }
+
+    void give(int number) {
+      if (freeCount == free.length) {
+        free = Arrays.copyOf(free, freeCount * 2);
+      }
+      free[freeCount++] = number;
     }
   }
 
@@ -302,8 +320,8 @@ public final class RecordTable {
 
     /** Per partition code: whether this scope reads its records. Call under the read lock. */
     boolean[] partitionMask() {
-      boolean[] mask = new boolean[partition.next];
-      for (int code = 1; code < partition.next; code++) {
+      boolean[] mask = new boolean[partition.next()];
+      for (int code = 1; code < partition.next(); code++) {
         mask[code] = partition.values[code] != null && partitions.contains(partition.values[code]);
       }
       return mask;
@@ -323,7 +341,7 @@ public final class RecordTable {
         boolean[] mask = partitionMask();
         int[] codes = partition.codes;
         List<Map<String, Object>> out = new ArrayList<>();
-        for (int slot = 0; slot < end; slot++) {
+        for (int slot = 0; slot < slots.next; slot++) {
           if (mask[codes[slot]]) {
             out.add(records[slot]);
           }

@@ -134,7 +134,7 @@ class ColumnarScanTest {
         table.put("t" + i, Map.of("ns", "ns0", "a", "value-" + round + "-" + i));
       }
     }
-    assertTrue(table.text(KeyPath.unchecked("a")).next <= 1_002, "codes: " + table.text(KeyPath.unchecked("a")).next);
+    assertTrue(table.text(KeyPath.unchecked("a")).next() <= 1_002, "codes: " + table.text(KeyPath.unchecked("a")).next());
     for (int i = 0; i < 1_000; i++) {
       table.remove("t" + i);
     }

@@ -315,24 +315,9 @@ public final class TaskWriter implements AutoCloseable {
       copy.copyIn(COPY, new ByteArrayInputStream(copyText(rows)));
       List<ResourceFailure> ambiguous = new ArrayList<>();
       try (PreparedStatement st = connection.prepareStatement(MERGE)) {
-        int p = 1;
-        // updated
-        st.setString(p++, scope.collectorId());
-        st.setString(p++, scope.secretId());
-        st.setString(p++, scope.serviceAccountId());
-        st.setString(p++, scope.jobKey());
-        st.setString(p++, scope.jobTaskId());
-        st.setString(p++, scope.jobKey());
-        st.setString(p++, scope.jobTaskId());
-        // inserted
+        int p = bindWriter(st, 1); // updated
         st.setString(p++, scope.domainId());
-        st.setString(p++, scope.collectorId());
-        st.setString(p++, scope.secretId());
-        st.setString(p++, scope.serviceAccountId());
-        st.setString(p++, scope.jobKey());
-        st.setString(p++, scope.jobTaskId());
-        st.setString(p++, scope.jobKey());
-        st.setString(p, scope.jobTaskId());
+        bindWriter(st, p); // inserted
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             Row row = rows.get(rs.getInt(1));
@@ -359,6 +344,19 @@ public final class TaskWriter implements AutoCloseable {
         connection.setAutoCommit(true);
       }
     }
+  }
+
+  /** Who writes, as the merge's update and insert both set it: collector, Secret, service account, seen by. */
+  private int bindWriter(PreparedStatement st, int first) throws SQLException {
+    int p = first;
+    st.setString(p++, scope.collectorId());
+    st.setString(p++, scope.secretId());
+    st.setString(p++, scope.serviceAccountId());
+    st.setString(p++, scope.jobKey()); // first_seen_job: of a new row, or of a deleted one that comes back
+    st.setString(p++, scope.jobTaskId());
+    st.setString(p++, scope.jobKey()); // last_seen_job
+    st.setString(p++, scope.jobTaskId());
+    return p;
   }
 
   /** The batch in COPY's text format: tab-separated columns, \N for null, backslashes doubled. */
