@@ -3,7 +3,8 @@
 # start the plugin (the inventory example on spaceone-core), wait for its port (the sidecar's startup probe),
 # run the runner (the shaded jar, `collect`), stop the plugin. Times from the plugin's start; RUNS runs (5).
 # Ends with one BENCH line of medians. On a loaded machine wall times inflate; runner_cpu_ms (user + sys of the
-# runner's JVM) and the load average printed with them tell how much.
+# runner's JVM) and the load average printed with them tell how much. The runner runs with the JVM options of
+# its default command (C1 only, serial GC); RUNNER_JAVA_OPTS= (empty) measures a plain `java -jar`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-5}"
@@ -29,7 +30,7 @@ for i in $(seq "$runs"); do
   listening=$(date +%s%N)
   { time SPACEONE_TASK_FILE="$work/task.json" SPACEONE_SECRET_DIR="$work/secret" \
     SPACEONE_RESULT_FILE="$work/result.json" SPACEONE_PLUGIN_ENDPOINT="127.0.0.1:$port" \
-    java ${RUNNER_JAVA_OPTS:-} -jar "$jar" collect > /dev/null 2> "$work/runner.log"; } 2> "$work/time"
+    java ${RUNNER_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -jar "$jar" collect > /dev/null 2> "$work/runner.log"; } 2> "$work/time"
   done_at=$(date +%s%N)
   # The plugin's CPU time so far (start-up and serving the task): utime + stime from /proc.
   pcpu+=("$(awk -v t="$ticks" '{printf "%d", ($14 + $15) * 1000 / t}' "/proc/$plugin/stat")")

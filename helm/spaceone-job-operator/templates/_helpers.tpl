@@ -132,6 +132,20 @@ The operator's ServiceAccount name.
 {{- end }}
 
 {{/*
+The ServiceAccount of the query API's pods: the operator's, or with queryApi.separateDeployment its own
+("<fullname>-query" when created), which may only read.
+*/}}
+{{- define "spaceone-job-operator.queryServiceAccountName" -}}
+{{- if not .Values.queryApi.separateDeployment.enabled }}
+{{- include "spaceone-job-operator.serviceAccountName" . }}
+{{- else if .Values.serviceAccount.create }}
+{{- default (printf "%s-query" (include "spaceone-job-operator.fullname" .)) .Values.queryApi.separateDeployment.serviceAccountName }}
+{{- else }}
+{{- default "default" .Values.queryApi.separateDeployment.serviceAccountName }}
+{{- end }}
+{{- end }}
+
+{{/*
 The query API's Service: the APIService points at it and the serving certificate names it.
 */}}
 {{- define "spaceone-job-operator.queryServiceName" -}}

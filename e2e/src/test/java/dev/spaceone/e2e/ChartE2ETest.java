@@ -93,8 +93,8 @@ class ChartE2ETest {
           .waitReady().withTimeout((int) HELM_TIMEOUT.toSeconds())
           .call();
     } catch (RuntimeException e) {
-      throw new AssertionError("helm install failed: " + e.getMessage() + "\n" + refusedCalls(cluster.plane.client())
-          + releaseState(cluster), e);
+      throw new AssertionError("helm install failed: " + e.getMessage() + "\n"
+          + refusedCalls(cluster.plane.client(), releaseNs, RELEASE) + releaseState(cluster, releaseNs), e);
     }
     System.err.println("[e2e] helm install (operator image import included) ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
@@ -222,7 +222,7 @@ class ChartE2ETest {
   }
 
   /** The release's pods (status, events, logs), for a failure message. */
-  static String releaseState(RealNodeCluster cluster) {
+  static String releaseState(RealNodeCluster cluster, String releaseNs) {
     KubernetesClient client = cluster.plane.client();
     StringBuilder text = new StringBuilder();
     for (Pod pod : client.pods().inNamespace(releaseNs).list().getItems()) {
@@ -241,12 +241,15 @@ class ChartE2ETest {
     return text.toString();
   }
 
-  /** Waits until the Job finished; on a timeout the failure also carries the operator pods' state and log. */
+  /**
+   * Waits until the Job finished; on a timeout the failure also carries the operator pods' state and log. Real pods
+   * and, after an upgrade, a Lease handover take longer than the in-process operator's Jobs: the helm bound applies.
+   */
   private Job awaitFinishedJob(String job) {
     try {
-      return awaitFinished(client, jobsNs, job);
+      return awaitFinished(client, jobsNs, job, HELM_TIMEOUT);
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\noperator:" + releaseState(cluster), e);
+      throw new AssertionError(e.getMessage() + "\noperator:" + releaseState(cluster, releaseNs), e);
     }
   }
 
@@ -283,14 +286,14 @@ class ChartE2ETest {
 
   /** Fails naming the verb and resource of any call the chart's RBAC refused, from the operator pods' logs. */
   private void assertNoForbiddenCalls() {
-    String refused = refusedCalls(client);
+    String refused = refusedCalls(client, releaseNs, RELEASE);
     assertTrue(refused.isEmpty(), refused);
   }
 
-  /** The calls the chart's RBAC refused, by verb and resource, from the operator pods' logs; empty if none. */
-  static String refusedCalls(KubernetesClient client) {
+  /** The calls the chart's RBAC refused, by verb and resource, from the release pods' logs; empty if none. */
+  static String refusedCalls(KubernetesClient client, String releaseNs, String release) {
     StringBuilder text = new StringBuilder();
-    for (Pod pod : client.pods().inNamespace(releaseNs).withLabel("app.kubernetes.io/instance", RELEASE).list()
+    for (Pod pod : client.pods().inNamespace(releaseNs).withLabel("app.kubernetes.io/instance", release).list()
         .getItems()) {
       String log;
       try {
@@ -339,6 +342,10 @@ class ChartE2ETest {
   }
 
   private static Path values(Map<String, String> values) {
+    return values(workDir, values);
+  }
+
+  static Path values(Path workDir, Map<String, String> values) {
     try {
       Path file = Files.createTempFile(workDir, "values-", ".yaml");
       Files.writeString(file, values.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())

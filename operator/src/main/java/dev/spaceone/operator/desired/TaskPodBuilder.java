@@ -243,6 +243,15 @@ public final class TaskPodBuilder {
         .withNewSecret().withSecretName(secretName).withDefaultMode(0440).endSecret().build();
   }
 
+  /**
+   * Whether a pod is this task's: its controlling owner is the task, by uid, as Kubernetes' controllers match
+   * (a pod of an earlier task of the same name, deleted and created again, has the same name and owner name).
+   */
+  public static boolean isPodOf(Pod pod, HasMetadata task) {
+    return pod.getMetadata().getOwnerReferences().stream().anyMatch(ref -> Boolean.TRUE.equals(ref.getController())
+        && task.getMetadata().getUid() != null && task.getMetadata().getUid().equals(ref.getUid()));
+  }
+
   private static OwnerReference owner(HasMetadata owner) {
     return new OwnerReferenceBuilder()
         .withApiVersion(owner.getApiVersion())

@@ -117,7 +117,11 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Instant now = clock.instant();
     // The Job of this task's owner reference, not a later Job that reuses its name.
     Optional<Job> job = context.getSecondaryResource(Job.class).filter(j -> JobDivider.isTaskOf(task, j));
-    Map<Integer, Pod> pods = podsByAttempt(task, context.getSecondaryResources(Pod.class));
+    // Pods are found by their owner's name; only those this task controls, by uid, are its attempts.
+    Map<Boolean, List<Pod>> byOwner = context.getSecondaryResources(Pod.class).stream()
+        .collect(Collectors.partitioningBy(p -> TaskPodBuilder.isPodOf(p, task)));
+    byOwner.get(false).forEach(p -> removeEarlierTasksPod(task, p, context));
+    Map<Integer, Pod> pods = podsByAttempt(task, byOwner.get(true));
     JobTaskStatus status = task.getStatus();
     if (TaskState.of(status).isFinished()) {
       pods.values().forEach(pod -> release(pod, context));
@@ -132,6 +136,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
           .forEach(p -> release(p, context));
       return UpdateControl.noUpdate();
     }
+    admission(job.get()).unfinished(task.getSpec().getIndex());
     int attempt = Math.max(pods.keySet().stream().mapToInt(Integer::intValue).max().orElse(0),
         status == null ? 0 : status.getAttempts());
     Pod pod = pods.get(attempt);
@@ -383,7 +388,30 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     return seconds == null ? null : Instant.parse(job.getMetadata().getCreationTimestamp()).plusSeconds(seconds);
   }
 
-  private static Map<Integer, Pod> podsByAttempt(JobTask task, Set<Pod> pods) {
+  /**
+   * A pod of an earlier task of this name (deleted and created again while its pod remained): its result is not
+   * this task's, and nobody is left to record it. It is let go and deleted (as the garbage collector would, since
+   * its owner is gone); this task's pod of the same name is created once it is gone, whose deletion event
+   * reconciles this task again.
+   */
+  private void removeEarlierTasksPod(JobTask task, Pod pod, Context<JobTask> context) {
+    if (PodFinalizers.holds(pod)) {
+      release(pod, context);
+    }
+    if (pod.getMetadata().getDeletionTimestamp() == null) {
+      LOG.info("task {}/{}: deleting pod {} of an earlier task of this name", task.getMetadata().getNamespace(),
+          task.getMetadata().getName(), pod.getMetadata().getName());
+      try {
+        context.getClient().resource(pod).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Map<Integer, Pod> podsByAttempt(JobTask task, List<Pod> pods) {
     Map<Integer, Pod> byAttempt = new HashMap<>();
     for (Pod pod : pods) {
       int attempt = TaskNames.attemptOf(task.getMetadata().getName(), pod.getMetadata().getName());

@@ -1,6 +1,7 @@
 package dev.spaceone.operator.jobtask;
 
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,7 +40,8 @@ public class OrphanPodReleaser implements SecondaryToPrimaryMapper<Pod>, AutoClo
   public Set<ResourceID> toPrimaryResourceIDs(Pod pod) {
     Set<ResourceID> ids = owners.toPrimaryResourceIDs(pod);
     boolean deleting = pod.getMetadata().getDeletionTimestamp() != null && PodFinalizers.holds(pod);
-    if (deleting && ids.stream().noneMatch(id -> tasks.get(id).isPresent())) {
+    // A task of the same name created again does not own the pod: the pod's owner is matched by uid.
+    if (deleting && ids.stream().noneMatch(id -> tasks.get(id).filter(t -> TaskPodBuilder.isPodOf(pod, t)).isPresent())) {
       // Off the informer thread; the task is looked up on the server, since this cache may still be filling.
       executor.execute(() -> releaseIfOrphan(pod, ids));
     }
@@ -49,8 +51,9 @@ public class OrphanPodReleaser implements SecondaryToPrimaryMapper<Pod>, AutoClo
   private void releaseIfOrphan(Pod pod, Set<ResourceID> ids) {
     try {
       for (ResourceID id : ids) {
-        if (client.resources(JobTask.class).inNamespace(id.getNamespace().orElse(null)).withName(id.getName())
-            .get() != null) {
+        JobTask task = client.resources(JobTask.class).inNamespace(id.getNamespace().orElse(null))
+            .withName(id.getName()).get();
+        if (task != null && TaskPodBuilder.isPodOf(pod, task)) {
           return;
         }
       }

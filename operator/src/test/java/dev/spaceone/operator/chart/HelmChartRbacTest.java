@@ -77,7 +77,8 @@ class HelmChartRbacTest {
     try (InputStream in = Files.newInputStream(CHART.resolve("files/rbac-rules.yaml"))) {
       file = Serialization.unmarshal(in, new TypeReference<Map<String, List<PolicyRule>>>() {});
     }
-    assertEquals(Set.of("watched", "leaderElection", "queryApi"), file.keySet());
+    assertEquals(Set.of("watched", "leaderElection", "queryApi", "queryReader"), file.keySet());
+    assertEquals(HelmChartQueryIsolationTest.QUERY_READER, grants(file.get("queryReader")));
     assertEquals(WATCHED, grants(file.get("watched")));
     assertEquals(LEADER_ELECTION, grants(file.get("leaderElection")));
     assertEquals(QUERY_API, grants(file.get("queryApi")));

@@ -180,6 +180,7 @@ public final class LocalKubelet implements AutoCloseable {
       if (sidecar.isPresent()) {
         Optional<Integer> port = startSidecar(pod, sidecar.get(), container, workspace, path);
         if (port.isEmpty()) {
+          stopSidecar(uid);
           return;
         }
         endpoint = Map.of("SPACEONE_PLUGIN_ENDPOINT", "127.0.0.1:" + port.get());
@@ -194,11 +195,12 @@ public final class LocalKubelet implements AutoCloseable {
       }
       String executable = spec.command().get(0);
       if (which(executable, spec.environment().get("PATH")).isEmpty()) {
-        cannotRun(pod, container, "exec: \"" + executable + "\": executable file not found in $PATH (the sandbox "
-            + "runs the plugin's command on this machine, not the image " + container.getImage() + ")");
+        // The note first: whoever sees the pod fail finds it already there.
         notes.accept("task pod " + name + ": the " + container.getName() + " command '" + executable
             + "' does not exist on this machine. The sandbox runs it as a local process instead of the image "
             + container.getImage() + "; install '" + executable + "' or use a command that exists here.");
+        cannotRun(pod, container, "exec: \"" + executable + "\": executable file not found in $PATH (the sandbox "
+            + "runs the plugin's command on this machine, not the image " + container.getImage() + ")");
         return;
       }
       Map<String, String> environment = new LinkedHashMap<>(spec.environment());
@@ -301,14 +303,19 @@ public final class LocalKubelet implements AutoCloseable {
     Instant giveUp = Instant.now().plusSeconds(deadline == null ? probeSeconds : Math.min(deadline, probeSeconds));
     while (!accepts(port)) {
       if (!plugin.isAlive()) {
-        cannotRun(pod, main, "the plugin exited with code " + plugin.exitValue() + " before it served on its port"
-            + " (see " + logFile(name + "." + sidecar.getName()) + ")");
+        // A kubelet restarts a native sidecar that exits before its probe passed: the pod stays Pending with
+        // the sidecar's restart; the operator judges that status (the sandbox does not start it again).
+        LOG.info("pod {}: the plugin exited with code {} before it served on its port (see {})", name,
+            plugin.exitValue(), logFile(name + "." + sidecar.getName()));
+        sidecarNeverServed(pod, sidecar, main, plugin.exitValue(), null);
         return Optional.empty();
       }
       if (closed || deleted.contains(pod.getMetadata().getUid()) || Instant.now().isAfter(giveUp)) {
         if (!closed && !deleted.contains(pod.getMetadata().getUid())) {
-          cannotRun(pod, main, "the plugin did not serve on its port within " + Duration.between(Instant.now(),
-              giveUp).abs().getSeconds() + "s");
+          LOG.info("pod {}: the plugin did not serve on its port in time", name);
+          boolean timedOut = deadline != null && deadline <= probeSeconds;
+          // The task timeout ends the pod (DeadlineExceeded); the probe's last failure restarts the sidecar.
+          sidecarNeverServed(pod, sidecar, main, 137, timedOut ? "DeadlineExceeded" : null);
         }
         return Optional.empty();
       }
@@ -414,6 +421,35 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   /** The pod's container could not start: Failed, exit 127, reason ContainerCannotRun, with the message. */
+  /**
+   * The status a kubelet shows for a grpc pod whose plugin sidecar never passed its startup probe: the sidecar
+   * not started, restarted once (its last run ended with {@code exitCode}), the runner still waiting; with
+   * {@code podReason} DeadlineExceeded the pod failed at its task timeout instead.
+   */
+  private void sidecarNeverServed(Pod pod, Container sidecar, Container main, int exitCode, String podReason) {
+    String at = now();
+    boolean deadline = podReason != null;
+    editStatus(pod, status -> {
+      status.setPhase(deadline ? "Failed" : "Pending");
+      status.setReason(podReason);
+      status.setMessage(deadline ? "Pod was active on the node longer than the specified deadline" : null);
+      if (status.getStartTime() == null) {
+        status.setStartTime(at);
+      }
+      ContainerStatusBuilder plugin = new ContainerStatusBuilder().withName(sidecar.getName())
+          .withImage(sidecar.getImage()).withReady(false).withStarted(false).withRestartCount(deadline ? 0 : 1);
+      if (!deadline) {
+        plugin.withNewLastState().withNewTerminated().withExitCode(exitCode).withReason("Error").withFinishedAt(at)
+            .endTerminated().endLastState().withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+            .endWaiting().endState();
+      }
+      status.setInitContainerStatuses(List.of(plugin.build()));
+      status.setContainerStatuses(List.of(new ContainerStatusBuilder().withName(main.getName())
+          .withImage(main.getImage()).withReady(false).withRestartCount(0).withNewState().withNewWaiting()
+          .withReason("PodInitializing").endWaiting().endState().build()));
+    });
+  }
+
   private void cannotRun(Pod pod, Container container, String message) {
     LOG.info("pod {}: {}", pod.getMetadata().getName(), message);
     String at = now();

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spaceone.contract.ErrorCodes;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.PluginProtocol;
+import dev.spaceone.operator.jobtask.AttemptOutcome;
+import dev.spaceone.operator.jobtask.PodOutcomes;
 import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -166,6 +170,30 @@ class LocalKubeletTest {
     client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).delete();
 
     await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  @Test
+  void aGrpcPluginThatExitsBeforeServingIsReportedAsAKubeletWouldAndJudgedUnreachable() {
+    JobTask task = task("nosrv-0", "exit 3", 60L);
+    task.getSpec().getPlugin().setProtocol(PluginProtocol.GRPC);
+    Pod pod = client.pods().inNamespace(NS).resource(TaskPodBuilder.build(task, 1,
+        new PluginRunner("runner:1", List.of("sh", "-c", "echo the runner must not start; exit 9")))).create();
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Pod p = pod(pod.getMetadata().getName());
+      return p.getStatus() != null && p.getStatus().getInitContainerStatuses() != null
+          && !p.getStatus().getInitContainerStatuses().isEmpty();
+    });
+    Pod reported = pod(pod.getMetadata().getName());
+    assertEquals("Pending", reported.getStatus().getPhase());
+    var sidecar = reported.getStatus().getInitContainerStatuses().get(0);
+    assertEquals(Boolean.FALSE, sidecar.getStarted());
+    assertEquals(1, sidecar.getRestartCount());
+    assertEquals(3, sidecar.getLastState().getTerminated().getExitCode());
+    assertNull(reported.getStatus().getContainerStatuses().get(0).getState().getTerminated(), "the runner never ran");
+    AttemptOutcome outcome = PodOutcomes.of(reported, java.time.Instant.now()).orElseThrow();
+    assertEquals(ErrorCodes.PLUGIN_UNREACHABLE, outcome.errorCode());
+    assertTrue(outcome.errorMessage().contains("exit code 3"), outcome.errorMessage());
   }
 
   @Test
