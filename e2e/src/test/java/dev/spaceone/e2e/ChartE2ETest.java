@@ -56,12 +56,16 @@ class ChartE2ETest {
   static final String FULLNAME = "sjo-spaceone-job-operator";
   static final Path CHART = SpaceOneCluster.REPO.resolve("helm/spaceone-job-operator");
   static final Duration HELM_TIMEOUT = Duration.ofMinutes(4);
+  /** The chart's default metrics.port: /metrics, /healthz and /readyz. */
+  static final int MANAGEMENT_PORT = 8080;
   /** A refused call in the operator's log: the apiserver's Forbidden, or JOSDK's start-up permission check. */
   static final Pattern FORBIDDEN = Pattern.compile("(?i)[^\\n]*(forbidden|no permission to)[^\\n]*");
 
   private static String releaseNs;
   private static String jobsNs;
   private static Path workDir;
+  /** Watches the operator's /healthz from the start, so a stall is captured while it lasts. */
+  private static PodJvmDiagnostics.StallWatch stallWatch;
   private final RealNodeCluster cluster;
   private final KubernetesClient client;
 
@@ -98,10 +102,19 @@ class ChartE2ETest {
     }
     System.err.println("[e2e] helm install (operator image import included) ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    KubernetesClient client = cluster.plane.client();
+    stallWatch = new PodJvmDiagnostics.StallWatch(cluster, () -> client.pods().inNamespace(releaseNs)
+        .withLabel("app.kubernetes.io/instance", RELEASE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElse(null),
+        MANAGEMENT_PORT, "/healthz");
   }
 
   @AfterAll
   static void cleanUp(RealNodeCluster cluster) {
+    if (stallWatch != null) {
+      stallWatch.close();
+      System.err.println("[e2e] stall watch saw:" + (stallWatch.seen().isEmpty() ? " nothing" : stallWatch.seen()));
+    }
     // Whatever a failed test left: the release (ignored if the uninstall test removed it) and the namespaces.
     try {
       new Helm(CHART).uninstall(RELEASE).withNamespace(releaseNs).ignoreNotFound()
@@ -234,6 +247,12 @@ class ChartE2ETest {
       } catch (RuntimeException e) {
         text.append("\n(no log: ").append(e.getMessage()).append(')');
       }
+      if (pod.getMetadata().getDeletionTimestamp() == null) {
+        text.append(PodJvmDiagnostics.of(cluster, pod));
+      }
+    }
+    if (stallWatch != null) {
+      text.append(stallWatch.seen());
     }
     client.v1().events().inNamespace(releaseNs).list().getItems().forEach(e -> text.append("\nevent ")
         .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(' ')

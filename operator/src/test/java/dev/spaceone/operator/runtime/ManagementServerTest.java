@@ -43,6 +43,40 @@ class ManagementServerTest {
     }
   }
 
+  /** Polls /readyz until it answers {@code code}, for up to 30 s (the check runs every second on its own thread). */
+  private static void awaitReadyz(int port, int code) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int last;
+    while ((last = get(port, "/readyz")) != code) {
+      assertTrue(System.nanoTime() < deadline, "/readyz still " + last + ", expected " + code);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aBlockedReadinessCheckHoldsNeitherProbe() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    try (ManagementServer server = new ManagementServer(0, () -> "up 1\n", () -> {
+      blocked.countDown();
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return true;
+    })) {
+      assertTrue(blocked.await(10, TimeUnit.SECONDS), "the readiness check never ran");
+      for (int i = 0; i < 5; i++) {
+        assertEquals(200, get(server.port(), "/healthz"));
+        int readyz = get(server.port(), "/readyz");
+        assertTrue(readyz == 503, "/readyz answered " + readyz + " while its check blocks");
+      }
+      release.countDown();
+      awaitReadyz(server.port(), 200);
+    }
+  }
+
   @Test
   void stalledConnectionsAndASlowScrapeDoNotHoldTheProbes() throws Exception {
     CountDownLatch scrape = new CountDownLatch(1);
@@ -54,6 +88,7 @@ class ManagementServerTest {
       }
       return "up 1\n";
     }, () -> true)) {
+      awaitReadyz(server.port(), 200);
       List<Socket> stalled = new ArrayList<>();
       try {
         // One that sends half a request and stops, one that sends nothing.
