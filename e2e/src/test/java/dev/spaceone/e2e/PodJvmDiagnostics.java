@@ -35,6 +35,11 @@ final class PodJvmDiagnostics {
 
   /** Everything below for the pod's first container; never throws (each part says why it is missing). */
   static String of(RealNodeCluster cluster, Pod pod) {
+    return of(cluster, pod, true);
+  }
+
+  /** As {@link #of(RealNodeCluster, Pod)}, the thread dump only if {@code threadDump}. */
+  static String of(RealNodeCluster cluster, Pod pod, boolean threadDump) {
     StringBuilder text = new StringBuilder("\n--- JVM diagnostics of pod " + pod.getMetadata().getName() + " at "
         + Instant.now() + "\n");
     try {
@@ -50,7 +55,9 @@ final class PodJvmDiagnostics {
       text.append("host pid ").append(pid).append(", load ").append(read(Paths.get("/proc/loadavg")));
       text.append(procStatus(pid));
       text.append(cgroups(pid));
-      text.append(threadDump(cluster.plane.client(), pod, pid));
+      if (threadDump) {
+        text.append(threadDump(cluster.plane.client(), pod, pid));
+      }
     } catch (RuntimeException e) {
       text.append("(diagnostics failed: ").append(e).append(")\n");
     }
@@ -81,6 +88,22 @@ final class PodJvmDiagnostics {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     if (fields.length > 13) {
       text.append("utime+stime ticks ").append(fields[11]).append('+').append(fields[12]).append('\n');
+    }
+    // schedstat per thread: ns on a CPU, ns runnable but waiting for one (CPU starvation shows as the second).
+    long onCpu = 0;
+    long waiting = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String[] sched = read(task.resolve("schedstat")).trim().split("\\s+");
+        if (sched.length >= 2 && sched[0].matches("\\d+") && sched[1].matches("\\d+")) {
+          onCpu += Long.parseLong(sched[0]);
+          waiting += Long.parseLong(sched[1]);
+        }
+      }
+      text.append("threads' schedstat: on CPU ").append(onCpu / 1_000_000).append(" ms, runnable waiting ")
+          .append(waiting / 1_000_000).append(" ms\n");
+    } catch (IOException e) {
+      text.append("(no schedstat: ").append(e).append(")\n");
     }
     return text.toString();
   }
@@ -162,8 +185,12 @@ final class PodJvmDiagnostics {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final int MAX_SNAPSHOTS = 3;
 
+    /** Polls between two figure readings (about 20 s): a thread dump is only taken at a stall. */
+    private static final int FIGURES_EVERY = 10;
+
     private final Thread thread;
     private final StringBuffer seen = new StringBuffer();
+    private volatile String lastFigures = "";
     private volatile boolean closed;
 
     /** {@code pod} is looked up on each poll, so a restarted or replaced pod is followed. */
@@ -171,6 +198,7 @@ final class PodJvmDiagnostics {
       HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
       thread = new Thread(() -> {
         int snapshots = 0;
+        int polls = 0;
         while (!closed) {
           Pod current = null;
           try {
@@ -192,6 +220,9 @@ final class PodJvmDiagnostics {
               return;
             }
             long ms = (System.nanoTime() - started) / 1_000_000;
+            if (polls++ % FIGURES_EVERY == 0) {
+              lastFigures = of(cluster, current, false);
+            }
             if (problem != null || ms > 1000) {
               String what = Instant.now() + " " + path + " of " + current.getMetadata().getName() + " after " + ms
                   + " ms: " + (problem == null ? "slow" : problem);
@@ -219,6 +250,11 @@ final class PodJvmDiagnostics {
     /** Late or failed answers seen so far, with the diagnostics taken at the first few. */
     String seen() {
       return seen.length() == 0 ? "" : "\n--- stall watch:" + seen;
+    }
+
+    /** The figures (no thread dump) of the last few polls. */
+    String lastFigures() {
+      return lastFigures;
     }
 
     @Override

@@ -53,6 +53,13 @@ public final class RealNode implements AutoCloseable {
   public static final String NODE_NAME = "spaceone-e2e-node";
   public static final String BRIDGE = "so-e2e-br0";
   public static final String NODE_IP = "10.213.8.1";
+  /**
+   * The bridge's fixed MAC (locally administered). Without one, Linux gives a bridge the lowest MAC of its ports and
+   * changes it when that port (a finished pod's veth) leaves; a running pod's ARP entry for {@link #NODE_IP} then
+   * names a MAC nobody has, and since the replies it still receives keep that entry confirmed, the pod can send
+   * nothing to the node or the apiserver until it is restarted (seen as an operator pod whose probes time out).
+   */
+  public static final String BRIDGE_MAC = "02:53:4f:08:00:01";
   public static final String SUBNET = "10.213.8.0/24";
   public static final String CNI_NETWORK = "spaceone-e2e";
   public static final String PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
@@ -268,6 +275,15 @@ public final class RealNode implements AutoCloseable {
     return dir;
   }
 
+  /** The bridge's MAC now, from sysfs: {@link #BRIDGE_MAC} unless something changed it. */
+  public static String bridgeMac() {
+    try {
+      return Files.readString(Paths.get("/sys/class/net", BRIDGE, "address")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no bridge " + BRIDGE, e);
+    }
+  }
+
   /** containerd's socket. */
   public Path containerdSocket() {
     return socket;
@@ -303,7 +319,8 @@ public final class RealNode implements AutoCloseable {
     if (run(Duration.ofSeconds(10), List.of("ip", "link", "show", BRIDGE)).ok()) {
       run(Duration.ofSeconds(10), List.of("ip", "link", "del", BRIDGE)).check("delete the stale bridge");
     }
-    run(Duration.ofSeconds(10), List.of("ip", "link", "add", BRIDGE, "type", "bridge")).check("create the bridge");
+    run(Duration.ofSeconds(10), List.of("ip", "link", "add", BRIDGE, "address", BRIDGE_MAC, "type", "bridge"))
+        .check("create the bridge");
     run(Duration.ofSeconds(10), List.of("ip", "addr", "add", NODE_IP + "/24", "dev", BRIDGE)).check("address it");
     run(Duration.ofSeconds(10), List.of("ip", "addr", "add", KUBERNETES_SERVICE_IP + "/32", "dev", BRIDGE))
         .check("give it the kubernetes Service address");
