@@ -85,19 +85,33 @@ public final class JobDivider {
    * all with the Secret the plan was made with.
    */
   public static List<JobTask> fromPlan(Job job, String secretName, List<PlannedTask> planned) {
-    List<JobTask> tasks = new ArrayList<>(planned.size());
-    for (PlannedTask p : planned) {
-      JobTaskSpec task = baseSpec(job, tasks.size());
-      task.setOptions(p.taskOptions());
-      task.setChanged(p.taskChanged());
-      if (secretName != null) {
-        SecretReference ref = new SecretReference();
-        ref.setName(secretName);
-        task.setSecretRef(ref);
+    return fromPlans(job, List.of(new SecretPlan(secretName, planned)));
+  }
+
+  /**
+   * The tasks of plans made with several Secrets (SpaceONE's USE_SERVICE_ACCOUNT_SECRET): the plans' tasks
+   * concatenated in the given order, indices counted on across them, each task with its own plan's Secret.
+   */
+  public static List<JobTask> fromPlans(Job job, List<SecretPlan> plans) {
+    List<JobTask> tasks = new ArrayList<>(plans.stream().mapToInt(p -> p.tasks().size()).sum());
+    for (SecretPlan plan : plans) {
+      for (PlannedTask p : plan.tasks()) {
+        JobTaskSpec task = baseSpec(job, tasks.size());
+        task.setOptions(p.taskOptions());
+        task.setChanged(p.taskChanged());
+        if (plan.secretName() != null) {
+          SecretReference ref = new SecretReference();
+          ref.setName(plan.secretName());
+          task.setSecretRef(ref);
+        }
+        tasks.add(jobTask(job, task));
       }
-      tasks.add(jobTask(job, task));
     }
     return tasks;
+  }
+
+  /** The tasks one Secret's Job.get_tasks returned (no Secret: null). */
+  public record SecretPlan(String secretName, List<PlannedTask> tasks) {
   }
 
   /** One task of a plugin's plan. */
