@@ -241,10 +241,13 @@ class ChartE2ETest {
     return text.toString();
   }
 
-  /** Waits until the Job finished; on a timeout the failure also carries the operator pods' state and log. */
+  /**
+   * Waits until the Job finished; on a timeout the failure also carries the operator pods' state and log. Real pods
+   * and, after an upgrade, a Lease handover take longer than the in-process operator's Jobs: the helm bound applies.
+   */
   private Job awaitFinishedJob(String job) {
     try {
-      return awaitFinished(client, jobsNs, job);
+      return awaitFinished(client, jobsNs, job, HELM_TIMEOUT);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\noperator:" + releaseState(cluster, releaseNs), e);
     }

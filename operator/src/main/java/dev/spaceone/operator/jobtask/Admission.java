@@ -68,6 +68,17 @@ public final class Admission {
     return admitted;
   }
 
+  /**
+   * Records that the task at {@code index} is unfinished: a task deleted and created again under its name after it
+   * finished. The bound is found again (rare), so that the new task holds its slot.
+   */
+  public synchronized void unfinished(int index) {
+    if (finished.get(index)) {
+      finished.clear(index);
+      moveBound(parallelism);
+    }
+  }
+
   /** A new parallelism (the Job's spec changed, which reconciles every task): the bound is found again. */
   private void moveBound(int value) {
     parallelism = value;

@@ -136,6 +136,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
           .forEach(p -> release(p, context));
       return UpdateControl.noUpdate();
     }
+    admission(job.get()).unfinished(task.getSpec().getIndex());
     int attempt = Math.max(pods.keySet().stream().mapToInt(Integer::intValue).max().orElse(0),
         status == null ? 0 : status.getAttempts());
     Pod pod = pods.get(attempt);

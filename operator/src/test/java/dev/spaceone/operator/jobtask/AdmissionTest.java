@@ -61,6 +61,16 @@ class AdmissionTest {
     assertEquals(List.of(2), admission.finished(1, 1));
   }
 
+  @Test
+  void aTaskCreatedAgainAfterItFinishedHoldsItsSlotAgain() {
+    Admission admission = new Admission(2);
+    assertEquals(List.of(2), admission.finished(0, 2));
+    assertTrue(admission.admitted(2, 2));
+    admission.unfinished(0);
+    assertFalse(admission.admitted(2, 2), "unfinished below 2: tasks 0 and 1 again");
+    assertEquals(List.of(2), admission.finished(0, 2), "its end admits task 2 again");
+  }
+
   /** Random finish orders: the admitted set is always what a scan of every task would admit. */
   @Test
   void agreesWithAScanOfEveryTask() {
