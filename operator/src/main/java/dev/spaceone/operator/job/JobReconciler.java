@@ -195,18 +195,14 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       return write(job, JobStatusAggregator.aggregate(job, tasks, recorded.getTasks(), now), now, context);
     }
-    Optional<JobState> stop = Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
-        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+    Optional<JobState> stop = planningStop(job, now);
     if (stop.isPresent()) {
       if (pod != null) {
         release(pod, context);
         deletePod(client, pod);
       }
-      JobError why = stop.get() == JobState.CANCELED
-          ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
-          : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
-              + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
-      return write(job, JobStatusAggregator.ended(job, stop.get(), why, now), now, context);
+      return write(job, JobStatusAggregator.ended(job, stop.get(), stoppedWhilePlanning(job, stop.get()), now), now,
+          context);
     }
     if (pod == null) {
       if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
@@ -277,10 +273,8 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
    */
   private UpdateControl<Job> afterFailedPlanning(Job job, List<JobTask> tasks, Pod pod, int attempt,
       AttemptOutcome failed, Instant now, Context<Job> context) {
-    Integer limit = job.getSpec().getBackoffLimitPerTask();
-    int allowed = 1 + (limit == null ? 0 : limit);
-    String why = failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of "
-        + allowed + ")";
+    int allowed = planningAttemptsAllowed(job);
+    String why = attemptFailure(failed, attempt, allowed);
     boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
     if (!failed.retryable() || attempt >= allowed) {
       LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
@@ -310,6 +304,16 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     return untilDeadline(job, control, now);
   }
 
+  /** Planning attempts per Secret: the first and spec.backoffLimitPerTask retries, as a task's. */
+  private static int planningAttemptsAllowed(Job job) {
+    Integer limit = job.getSpec().getBackoffLimitPerTask();
+    return 1 + (limit == null ? 0 : limit);
+  }
+
+  private static String attemptFailure(AttemptOutcome failed, int attempt, int allowed) {
+    return failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of " + allowed + ")";
+  }
+
   /** When a failed planning attempt ended: its container's end, else its pod's deletion or creation (fixed). */
   private static Instant failedAt(Pod pod, AttemptOutcome failed) {
     if (failed.finishedAt() != null) {
@@ -329,8 +333,11 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
 
   /**
    * The Secrets a Job its plugin divides plans with, sorted by name: those its secretSelector matches (at least
-   * one, else IllegalArgumentException), none without a selector.
+   * one and at most {@value #MAX_PLAN_SECRETS}, else IllegalArgumentException), none without a selector.
    */
+  /** status.planSecrets' schema limit. */
+  static final int MAX_PLAN_SECRETS = 1000;
+
   private static List<String> planningSecrets(Job job, KubernetesClient client) {
     if (job.getSpec().getSecretSelector() == null) {
       return List.of();
@@ -339,9 +346,9 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     List<String> matched = SecretMetadata.list(client, namespace).stream()
         .filter(s -> SecretMetadata.matches(job.getSpec().getSecretSelector(), s.getLabels()))
         .map(ObjectMeta::getName).sorted().toList();
-    if (matched.isEmpty()) {
-      throw new IllegalArgumentException("matches 0 Secrets in " + namespace
-          + "; a Job its plugin divides plans with at least one");
+    if (matched.isEmpty() || matched.size() > MAX_PLAN_SECRETS) {
+      throw new IllegalArgumentException("matches " + matched.size() + " Secrets in " + namespace
+          + "; a Job its plugin divides plans with 1 to " + MAX_PLAN_SECRETS);
     }
     return matched;
   }
@@ -441,8 +448,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       return write(job, JobStatusAggregator.aggregate(job, tasks, recorded.getTasks(), now), now, context);
     }
-    Optional<JobState> stop = Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
-        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+    Optional<JobState> stop = planningStop(job, now);
     if (stop.isPresent()) {
       for (Pod pod : owned) {
         release(pod, context);
@@ -450,15 +456,11 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           deletePod(context.getClient(), pod);
         }
       }
-      JobError why = stop.get() == JobState.CANCELED
-          ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
-          : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
-              + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
-      return write(job, JobStatusAggregator.ended(job, stop.get(), why, now), now, context);
+      return write(job, JobStatusAggregator.ended(job, stop.get(), stoppedWhilePlanning(job, stop.get()), now), now,
+          context);
     }
     boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
-    Integer limit = job.getSpec().getBackoffLimitPerTask();
-    int allowed = 1 + (limit == null ? 0 : limit);
+    int allowed = planningAttemptsAllowed(job);
     boolean allEnded = true;
     Duration wait = null;
     Map<Integer, Pod> plannedPods = new TreeMap<>();
@@ -483,8 +485,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         allEnded = false;
         continue;
       }
-      String why = failed.get().errorCode() + ": " + failed.get().errorMessage() + " (planning attempt " + attempt
-          + " of " + allowed + ")";
+      String why = attemptFailure(failed.get(), attempt, allowed);
       boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
       if (!failed.get().retryable() || attempt >= allowed) {
         skipped.put(i, skippedSource(secret, pod, failed.get().errorCode(), why));
@@ -570,6 +571,19 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         + plans.size() + " of its " + secrets.size() + " Secrets");
     plannedPods.values().forEach(pod -> release(pod, context));
     return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+  }
+
+  /** CANCELED or TIMEOUT when the Job was canceled or ran past its deadline while its plugin planned it. */
+  private static Optional<JobState> planningStop(Job job, Instant now) {
+    return Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
+        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+  }
+
+  private static JobError stoppedWhilePlanning(Job job, JobState stop) {
+    return stop == JobState.CANCELED
+        ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
+        : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
+            + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
   }
 
   private static PlanSource skippedSource(String secret, Pod pod, String errorCode, String message) {
