@@ -222,7 +222,8 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         return recordNow(job, next, now, context) == null ? UpdateControl.noUpdate()
             : UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
       }
-      createPlanningPod(job, secrets.isEmpty() ? null : secrets.get(0), TaskNames.planningPod(jobName, 1), context);
+      createPlanningPod(job, secrets.isEmpty() ? null : secrets.get(0), TaskNames.planningPod(jobName, 1), false,
+          context);
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
     boolean succeeded = planned(pod);
@@ -300,7 +301,8 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       return control.rescheduleAfter(wait);
     }
-    createPlanningPod(job, secretOf(pod), TaskNames.planningPod(job.getMetadata().getName(), attempt + 1), context);
+    createPlanningPod(job, secretOf(pod), TaskNames.planningPod(job.getMetadata().getName(), attempt + 1), false,
+        context);
     return untilDeadline(job, control, now);
   }
 
@@ -354,9 +356,11 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   }
 
   /** Creates a planning pod (and the namespace's plugin port policy); one that exists already is left as it is. */
-  private void createPlanningPod(Job job, String secret, String podName, Context<Job> context) {
+  private void createPlanningPod(Job job, String secret, String podName, boolean severalSecrets,
+      Context<Job> context) {
     KubernetesClient client = context.getClient();
-    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner(), podName);
+    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret, severalSecrets), settings.runner(),
+        podName);
     portPolicy.ensure(client, job.getMetadata().getNamespace());
     try {
       Pod created = client.resource(pod).create();
@@ -401,7 +405,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       plans.add(new JobDivider.SecretPlan(source.getSecretName(), valid.plan().tasks()));
       holding.add(pod);
     }
-    createAll(job, JobDivider.fromPlans(job, plans), existing, context);
+    createAll(job, JobDivider.fromPlans(job, plans, recorded.getSources() != null), existing, context);
     holding.forEach(pod -> release(pod, context));
   }
 
@@ -472,7 +476,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       if (pod == null) {
         allEnded = false;
         if (!suspended) {
-          createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, 1), context);
+          createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, 1), true, context);
         }
         continue;
       }
@@ -507,7 +511,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         Duration left = Duration.between(now, due);
         wait = wait == null || left.compareTo(wait) < 0 ? left : wait;
       } else if (!suspended) {
-        createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, attempt + 1), context);
+        createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, attempt + 1), true, context);
       }
     }
     if (!allEnded) {
@@ -557,7 +561,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       changed.addAll(plan.changed() == null ? List.of() : plan.changed());
       synced.addAll(plan.syncedAccounts() == null ? List.of() : plan.syncedAccounts());
     }
-    List<JobTask> desired = JobDivider.fromPlans(job, secretPlans);
+    List<JobTask> desired = JobDivider.fromPlans(job, secretPlans, true);
     createAll(job, desired, tasks, context);
     PlanStatus planStatus = new PlanStatus();
     planStatus.setTasks(desired.size());

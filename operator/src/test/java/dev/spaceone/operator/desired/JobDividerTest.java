@@ -141,7 +141,10 @@ class JobDividerTest {
     List<JobTask> tasks = JobDivider.fromPlans(job(), List.of(
         new JobDivider.SecretPlan("s-a", List.of(new JobDivider.PlannedTask(Map.of("account", "a1"), null),
             new JobDivider.PlannedTask(Map.of("account", "a2"), null))),
-        new JobDivider.SecretPlan("s-b", List.of(new JobDivider.PlannedTask(Map.of("account", "b1"), null)))));
+        new JobDivider.SecretPlan("s-b", List.of(new JobDivider.PlannedTask(Map.of("account", "b1"), null)))), true);
+    tasks.forEach(t -> assertEquals("USE_SERVICE_ACCOUNT_SECRET", t.getSpec().getSecretType()));
+    assertNull(JobDivider.fromPlan(job(), "s-a", List.of(new JobDivider.PlannedTask(Map.of(), null))).get(0)
+        .getSpec().getSecretType(), "one Secret: MANUAL, the runner's default");
     assertEquals(List.of(0, 1, 2), tasks.stream().map(t -> t.getSpec().getIndex()).toList());
     assertEquals(List.of("s-a", "s-a", "s-b"), tasks.stream().map(t -> t.getSpec().getSecretRef().getName()).toList());
     assertEquals(List.of("a1", "a2", "b1"), tasks.stream().map(t -> t.getSpec().getOptions().get("account")).toList());

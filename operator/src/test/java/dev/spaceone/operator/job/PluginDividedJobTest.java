@@ -241,6 +241,7 @@ class PluginDividedJobTest {
     List<JobTask> tasks = harness.tasks("two");
     assertEquals(List.of("a1", "a2", "b1"), tasks.stream().map(t -> t.getSpec().getOptions().get("account")).toList());
     assertEquals(List.of("s-a", "s-a", "s-b"), tasks.stream().map(t -> t.getSpec().getSecretRef().getName()).toList());
+    tasks.forEach(t -> assertEquals("USE_SERVICE_ACCOUNT_SECRET", t.getSpec().getSecretType()));
     assertEquals("s-a", secretOfPod(harness.pod("two-plan-s0")));
     assertEquals("s-b", secretOfPod(harness.pod("two-plan-s1")));
     assertNull(harness.pod("two-plan"), "a Job planning with several Secrets has no single-Secret pod");
