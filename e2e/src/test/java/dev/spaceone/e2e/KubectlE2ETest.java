@@ -194,8 +194,9 @@ class KubectlE2ETest {
     assertTrue(tail.indexOf("TasksCreated") < tail.indexOf("Completed"), tail);
     String power = kubectl("describe", "sjob", POWER, "-n", ns).stdout();
     assertTrue(power.matches("(?s).*Events:.*Warning\\s+Failed\\s.*"), power);
+    // Per-task Events tell failures (a plain success is told by the task's status and the Job's Events).
     String task = kubectl("describe", "sjt", POWER + "-1", "-n", ns).stdout();
-    assertTrue(task.matches("(?s).*Events:.*Running\\s.*"), task);
+    assertTrue(task.matches("(?s).*Events:.*Warning\\s+Failed\\s.*ERROR_SAMPLE_FAILURE.*"), task);
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * PLUGIN-RUNNER-CONTRACT.md). Secret data is never here: it comes from the Secret directory.
  */
 public record Task(String service, String jobId, String jobTaskId, ObjectNode options, ObjectNode taskOptions,
-    String sink, String domainId, String workspaceId, String start, String lastSynchronizedAt, Identity identity) {
+    String sink, String domainId, String workspaceId, String start, String lastSynchronizedAt, Identity identity,
+    String secretType) {
 
   /** Who collects, for the resource store: task.json's identity fields ("" when absent). */
   public record Identity(String namespace, String jobUid, String collectorId, String secretId,
@@ -21,6 +22,8 @@ public record Task(String service, String jobId, String jobTaskId, ObjectNode op
 
   public static final String INVENTORY = "inventory";
   public static final String COST_ANALYSIS = "cost-analysis";
+  /** SpaceONE's secret_type when task.json has none: our Jobs name their Secret explicitly. */
+  public static final String MANUAL_SECRET = "MANUAL";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static Task read(Path file) throws InvalidTaskException {
@@ -43,7 +46,8 @@ public record Task(String service, String jobId, String jobTaskId, ObjectNode op
         object(root, "task_options"), sink, domainId(root), text(root, "workspace_id"), text(root, "start"),
         text(root, "last_synchronized_at"), new Identity(text(root, "namespace"), text(root, "job_uid"),
             text(root, "collector_id"), text(root, "secret_id"), text(root, "service_account_id"),
-            text(root, "provider")));
+            text(root, "provider")),
+        text(root, "secret_type").isEmpty() ? MANUAL_SECRET : text(root, "secret_type"));
   }
 
   /**

@@ -65,6 +65,21 @@ class CostRunnerTest {
   }
 
   @Test
+  void theSecretTypeOfTaskJsonIsSentWhenTheJobPlannedWithSeveralSecrets() throws Exception {
+    try (FakePlugin plugin = new FakePlugin().stream(CostGrpc.getGetDataMethod(), (request, out) -> {
+      out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-01")).build());
+      out.onCompleted();
+    })) {
+      RunnerHarness.Outcome outcome = new RunnerHarness(dir).run("collect",
+          costTask(",\"protocol\":\"grpc\",\"secret_type\":\"USE_SERVICE_ACCOUNT_SECRET\""), plugin);
+
+      assertEquals(0, outcome.exitCode(), outcome.resultText());
+      GetDataRequest request = (GetDataRequest) plugin.requests.get(0);
+      assertEquals("USE_SERVICE_ACCOUNT_SECRET", request.getOptions().getFieldsOrThrow("secret_type").getStringValue());
+    }
+  }
+
+  @Test
   void aRowWithoutBilledDateFailsTheTaskAndEndsTheStream() throws Exception {
     try (FakePlugin plugin = new FakePlugin().stream(CostGrpc.getGetDataMethod(), (request, out) -> {
       out.onNext(CostsInfo.newBuilder().addResults(row("2026-01-01")).addResults(row("")).build());

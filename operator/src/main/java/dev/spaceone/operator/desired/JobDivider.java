@@ -22,6 +22,9 @@ import java.util.Map;
  * ordered by Secret name so that the same Job and Secrets always give the same tasks at the same indices.
  */
 public final class JobDivider {
+  /** SpaceONE's secret_type of a cost Job planned with several Secrets (MANUAL otherwise, the runner's default). */
+  public static final String SERVICE_ACCOUNT_SECRET = "USE_SERVICE_ACCOUNT_SECRET";
+
   private JobDivider() {
   }
 
@@ -69,7 +72,16 @@ public final class JobDivider {
    * Secret the plugin plans with (none when null). Never created; named after the planning pod.
    */
   public static JobTask planning(Job job, String secretName) {
+    return planning(job, secretName, false);
+  }
+
+  /**
+   * {@link #planning(Job, String)}; {@code severalSecrets}: the Job plans with several Secrets, and the plugin is
+   * told so as SpaceONE tells it (secret_type {@value #SERVICE_ACCOUNT_SECRET}).
+   */
+  public static JobTask planning(Job job, String secretName, boolean severalSecrets) {
     JobTaskSpec spec = baseSpec(job, 0);
+    spec.setSecretType(severalSecrets ? SERVICE_ACCOUNT_SECRET : null);
     if (secretName != null) {
       SecretReference ref = new SecretReference();
       ref.setName(secretName);
@@ -85,19 +97,36 @@ public final class JobDivider {
    * all with the Secret the plan was made with.
    */
   public static List<JobTask> fromPlan(Job job, String secretName, List<PlannedTask> planned) {
-    List<JobTask> tasks = new ArrayList<>(planned.size());
-    for (PlannedTask p : planned) {
-      JobTaskSpec task = baseSpec(job, tasks.size());
-      task.setOptions(p.taskOptions());
-      task.setChanged(p.taskChanged());
-      if (secretName != null) {
-        SecretReference ref = new SecretReference();
-        ref.setName(secretName);
-        task.setSecretRef(ref);
+    return fromPlans(job, List.of(new SecretPlan(secretName, planned)), false);
+  }
+
+  /**
+   * The tasks of plans made with several Secrets (SpaceONE's USE_SERVICE_ACCOUNT_SECRET): the plans' tasks
+   * concatenated in the given order, indices counted on across them, each task with its own plan's Secret.
+   * {@code severalSecrets}: the Job planned with several Secrets (its tasks' secret_type is
+   * {@value #SERVICE_ACCOUNT_SECRET}, as SpaceONE's), however many of them planned.
+   */
+  public static List<JobTask> fromPlans(Job job, List<SecretPlan> plans, boolean severalSecrets) {
+    List<JobTask> tasks = new ArrayList<>(plans.stream().mapToInt(p -> p.tasks().size()).sum());
+    for (SecretPlan plan : plans) {
+      for (PlannedTask p : plan.tasks()) {
+        JobTaskSpec task = baseSpec(job, tasks.size());
+        task.setOptions(p.taskOptions());
+        task.setChanged(p.taskChanged());
+        task.setSecretType(severalSecrets ? SERVICE_ACCOUNT_SECRET : null);
+        if (plan.secretName() != null) {
+          SecretReference ref = new SecretReference();
+          ref.setName(plan.secretName());
+          task.setSecretRef(ref);
+        }
+        tasks.add(jobTask(job, task));
       }
-      tasks.add(jobTask(job, task));
     }
     return tasks;
+  }
+
+  /** The tasks one Secret's Job.get_tasks returned (no Secret: null). */
+  public record SecretPlan(String secretName, List<PlannedTask> tasks) {
   }
 
   /** One task of a plugin's plan. */

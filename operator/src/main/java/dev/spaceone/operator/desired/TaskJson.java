@@ -46,6 +46,9 @@ public final class TaskJson {
     if (spec.getPlugin().isGrpc()) {
       json.put("protocol", PluginProtocol.GRPC.value());
       json.put("sink", (spec.getSink() == null ? SinkType.NONE : spec.getSink().getType()).value());
+      if (spec.getSecretType() != null) {
+        json.put("secret_type", spec.getSecretType());
+      }
     }
     return json;
   }

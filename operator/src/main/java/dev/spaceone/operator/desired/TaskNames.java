@@ -25,12 +25,30 @@ public final class TaskNames {
 
   /** The planning pod of attempt {@code attempt} (from 1): {@code <job>-plan}, then {@code <job>-plan-<attempt>}. */
   public static String planningPod(String jobName, int attempt) {
-    return attempt <= 1 ? planningPod(jobName) : planningPod(jobName) + "-" + attempt;
+    return planningPod(jobName, ONE_SECRET, attempt);
+  }
+
+  /** The source of a Job that plans with one Secret (or none): its pods are {@code <job>-plan[-<attempt>]}. */
+  public static final int ONE_SECRET = -1;
+
+  /**
+   * The planning pod of Secret {@code source} (from 0, in status.planSecrets' order) of a Job that plans with
+   * several, attempt {@code attempt} (from 1): {@code <job>-plan-s<source>}, then {@code <job>-plan-s<source>-<attempt>}.
+   * For {@link #ONE_SECRET}: {@code <job>-plan[-<attempt>]}. The {@code s} keeps the two schemes apart.
+   */
+  public static String planningPod(String jobName, int source, int attempt) {
+    String first = source == ONE_SECRET ? planningPod(jobName) : planningPod(jobName) + "-s" + source;
+    return attempt <= 1 ? first : first + "-" + attempt;
   }
 
   /** The planning attempt a pod name stands for, or 0 when it is not one of the Job's planning pods. */
   public static int planningAttemptOf(String jobName, String podName) {
-    String first = planningPod(jobName);
+    return planningAttemptOf(jobName, ONE_SECRET, podName);
+  }
+
+  /** The attempt a pod name stands for among Secret {@code source}'s planning pods, or 0 when it is none of them. */
+  public static int planningAttemptOf(String jobName, int source, String podName) {
+    String first = planningPod(jobName, source, 1);
     if (podName.equals(first)) {
       return 1;
     }

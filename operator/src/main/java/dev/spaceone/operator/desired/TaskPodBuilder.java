@@ -81,10 +81,14 @@ public final class TaskPodBuilder {
 
   /** {@link #buildPlanning(Job, JobTask, PluginRunner)} for planning attempt {@code attempt} (from 1). */
   public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner, int attempt) {
+    return buildPlanning(job, planning, runner, TaskNames.planningPod(job.getMetadata().getName(), attempt));
+  }
+
+  /** {@link #buildPlanning(Job, JobTask, PluginRunner)} named {@code podName} (see {@link TaskNames#planningPod}). */
+  public static Pod buildPlanning(Job job, JobTask planning, PluginRunner runner, String podName) {
     String taskJson = TaskJson.render(planning.getMetadata().getName(),
         TaskJson.planContent(planning, job.getSpec().getPlan()));
-    return pod(planning, TaskNames.planningPod(job.getMetadata().getName(), attempt),
-        Labels.forPlanningPod(planning.getSpec()), taskJson, PLAN_FINALIZER, owner(job), runner, PLAN);
+    return pod(planning, podName, Labels.forPlanningPod(planning.getSpec()), taskJson, PLAN_FINALIZER, owner(job), runner, PLAN);
   }
 
   /** The container whose termination message is the result: the runner's (grpc) or the plugin's (file). */

@@ -7,7 +7,10 @@ import dev.spaceone.operator.api.v1alpha1.JobSpec;
 import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.api.v1alpha1.Changed;
+import dev.spaceone.operator.api.v1alpha1.PlanSource;
 import dev.spaceone.operator.api.v1alpha1.PlanStatus;
+import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
 import dev.spaceone.operator.api.v1alpha1.TaskTemplate;
 import dev.spaceone.operator.event.EventRecorder;
 import dev.spaceone.operator.settings.OperatorSettings;
@@ -43,10 +46,13 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -165,6 +171,9 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     KubernetesClient client = context.getClient();
     JobStatus current = job.getStatus();
     PlanStatus recorded = current == null ? null : current.getPlan();
+    if (current != null && current.getPlanSecrets() != null) {
+      return reconcilePlannedWithSeveral(job, tasks, current.getPlanSecrets(), now, context);
+    }
     String jobName = job.getMetadata().getName();
     // The planning attempts' pods, by attempt; the last one decides.
     Map<Integer, Pod> attempts = context.getSecondaryResources(Pod.class).stream()
@@ -180,33 +189,42 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
           .findFirst().orElse(null);
       if (tasks.size() < recorded.getTasks()) {
         // Tasks of a recorded plan are missing (a restart cut their creation short): the pod still holds the plan.
-        createMissingPlannedTasks(job, recorded, pod, tasks, context);
+        createMissingPlannedTasks(job, recorded, attempts.values(), tasks, context);
       } else if (pod != null) {
         release(pod, context);
       }
       return write(job, JobStatusAggregator.aggregate(job, tasks, recorded.getTasks(), now), now, context);
     }
-    Optional<JobState> stop = Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
-        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+    Optional<JobState> stop = planningStop(job, now);
     if (stop.isPresent()) {
       if (pod != null) {
         release(pod, context);
         deletePod(client, pod);
       }
-      JobError why = stop.get() == JobState.CANCELED
-          ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
-          : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
-              + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
-      return write(job, JobStatusAggregator.ended(job, stop.get(), why, now), now, context);
+      return write(job, JobStatusAggregator.ended(job, stop.get(), stoppedWhilePlanning(job, stop.get()), now), now,
+          context);
     }
     if (pod == null) {
       if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
         return write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
       }
-      Optional<JobError> error = startPlanning(job, context);
-      JobStatus next = error.isPresent() ? JobStatusAggregator.error(job, error.get(), now)
-          : JobStatusAggregator.aggregate(job, tasks, 0, now);
-      return untilDeadline(job, write(job, next, now, context), now);
+      List<String> secrets;
+      try {
+        secrets = planningSecrets(job, context.getClient());
+      } catch (IllegalArgumentException e) {
+        return write(job, JobStatusAggregator.error(job, JobError.invalid("spec.secretSelector", e.getMessage()), now),
+            now, context);
+      }
+      if (secrets.size() > 1) {
+        // Fixed in the status before any pod, so that a restart plans with the same Secrets in the same order.
+        JobStatus next = JobStatusAggregator.aggregate(job, tasks, 0, now);
+        next.setPlanSecrets(secrets);
+        return recordNow(job, next, now, context) == null ? UpdateControl.noUpdate()
+            : UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+      }
+      createPlanningPod(job, secrets.isEmpty() ? null : secrets.get(0), TaskNames.planningPod(jobName, 1), false,
+          context);
+      return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
     boolean succeeded = planned(pod);
     Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
@@ -256,10 +274,8 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
    */
   private UpdateControl<Job> afterFailedPlanning(Job job, List<JobTask> tasks, Pod pod, int attempt,
       AttemptOutcome failed, Instant now, Context<Job> context) {
-    Integer limit = job.getSpec().getBackoffLimitPerTask();
-    int allowed = 1 + (limit == null ? 0 : limit);
-    String why = failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of "
-        + allowed + ")";
+    int allowed = planningAttemptsAllowed(job);
+    String why = attemptFailure(failed, attempt, allowed);
     boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
     if (!failed.retryable() || attempt >= allowed) {
       LOG.info("Job {}/{}: the plugin did not plan it: {}", job.getMetadata().getNamespace(),
@@ -285,8 +301,19 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       }
       return control.rescheduleAfter(wait);
     }
-    createPlanningPod(job, secretOf(pod), attempt + 1, context);
+    createPlanningPod(job, secretOf(pod), TaskNames.planningPod(job.getMetadata().getName(), attempt + 1), false,
+        context);
     return untilDeadline(job, control, now);
+  }
+
+  /** Planning attempts per Secret: the first and spec.backoffLimitPerTask retries, as a task's. */
+  private static int planningAttemptsAllowed(Job job) {
+    Integer limit = job.getSpec().getBackoffLimitPerTask();
+    return 1 + (limit == null ? 0 : limit);
+  }
+
+  private static String attemptFailure(AttemptOutcome failed, int attempt, int allowed) {
+    return failed.errorCode() + ": " + failed.errorMessage() + " (planning attempt " + attempt + " of " + allowed + ")";
   }
 
   /** When a failed planning attempt ended: its container's end, else its pod's deletion or creation (fixed). */
@@ -306,33 +333,40 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
   }
 
-  /** Creates the planning pod (and the namespace's plugin port policy); an error when the Secrets do not fit. */
-  private Optional<JobError> startPlanning(Job job, Context<Job> context) {
-    KubernetesClient client = context.getClient();
-    String namespace = job.getMetadata().getNamespace();
-    String secret = null;
-    if (job.getSpec().getSecretSelector() != null) {
-      List<String> matched = SecretMetadata.list(client, namespace).stream()
-          .filter(s -> SecretMetadata.matches(job.getSpec().getSecretSelector(), s.getLabels()))
-          .map(ObjectMeta::getName).sorted().toList();
-      if (matched.size() != 1) {
-        return Optional.of(JobError.invalid("spec.secretSelector", "matches " + matched.size() + " Secrets in "
-            + namespace + "; a Job its plugin divides plans with exactly one (SpaceONE's MANUAL secret)"));
-      }
-      secret = matched.get(0);
+  /**
+   * The Secrets a Job its plugin divides plans with, sorted by name: those its secretSelector matches (at least
+   * one and at most {@value #MAX_PLAN_SECRETS}, else IllegalArgumentException), none without a selector.
+   */
+  /** status.planSecrets' schema limit. */
+  static final int MAX_PLAN_SECRETS = 1000;
+
+  private static List<String> planningSecrets(Job job, KubernetesClient client) {
+    if (job.getSpec().getSecretSelector() == null) {
+      return List.of();
     }
-    createPlanningPod(job, secret, 1, context);
-    return Optional.empty();
+    String namespace = job.getMetadata().getNamespace();
+    List<String> matched = SecretMetadata.list(client, namespace).stream()
+        .filter(s -> SecretMetadata.matches(job.getSpec().getSecretSelector(), s.getLabels()))
+        .map(ObjectMeta::getName).sorted().toList();
+    if (matched.isEmpty() || matched.size() > MAX_PLAN_SECRETS) {
+      throw new IllegalArgumentException("matches " + matched.size() + " Secrets in " + namespace
+          + "; a Job its plugin divides plans with 1 to " + MAX_PLAN_SECRETS);
+    }
+    return matched;
   }
 
-  private void createPlanningPod(Job job, String secret, int attempt, Context<Job> context) {
+  /** Creates a planning pod (and the namespace's plugin port policy); one that exists already is left as it is. */
+  private void createPlanningPod(Job job, String secret, String podName, boolean severalSecrets,
+      Context<Job> context) {
     KubernetesClient client = context.getClient();
-    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret), settings.runner(), attempt);
+    Pod pod = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, secret, severalSecrets), settings.runner(),
+        podName);
     portPolicy.ensure(client, job.getMetadata().getNamespace());
     try {
       Pod created = client.resource(pod).create();
       planningPods(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
-      events.normal(job, "Planning", "Pod " + pod.getMetadata().getName() + " asks the plugin to divide the Job");
+      events.normal(job, "Planning", "Pod " + pod.getMetadata().getName() + " asks the plugin to divide the Job"
+          + (secret == null ? "" : " with Secret " + secret));
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
@@ -340,22 +374,229 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     }
   }
 
-  private void createMissingPlannedTasks(Job job, PlanStatus recorded, Pod pod, List<JobTask> existing,
+  /**
+   * Tasks of a recorded plan are missing (a restart cut their creation short): the plans are read again from
+   * the planning pods that still hold them, checked against the recorded digests, and the missing tasks made.
+   */
+  private void createMissingPlannedTasks(Job job, PlanStatus recorded, Collection<Pod> pods, List<JobTask> existing,
       Context<Job> context) {
-    if (pod == null) {
-      LOG.warn("Job {}/{}: {} of its {} planned tasks exist and its planning pod is gone: the rest cannot be made",
-          job.getMetadata().getNamespace(), job.getMetadata().getName(), existing.size(), recorded.getTasks());
-      return;
+    List<PlanSource> sources = recorded.getSources() != null ? recorded.getSources() : List.of(singleSource(recorded));
+    List<JobDivider.SecretPlan> plans = new ArrayList<>();
+    List<Pod> holding = new ArrayList<>();
+    for (PlanSource source : sources) {
+      if (source.skipped()) {
+        continue;
+      }
+      Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(source.getPodName())).findFirst()
+          .orElse(null);
+      if (pod == null) {
+        LOG.warn("Job {}/{}: {} of its {} planned tasks exist and planning pod {} is gone: the rest cannot be made",
+            job.getMetadata().getNamespace(), job.getMetadata().getName(), existing.size(), recorded.getTasks(),
+            source.getPodName());
+        return;
+      }
+      PlanReader.Read read = readPlan(context.getClient(), pod);
+      if (!(read instanceof PlanReader.Valid valid) || !valid.plan().sha256().equalsIgnoreCase(source.getSha256())) {
+        LOG.warn("Job {}/{}: its plan cannot be read again from pod {}: {}", job.getMetadata().getNamespace(),
+            job.getMetadata().getName(), pod.getMetadata().getName(),
+            read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
+        return;
+      }
+      plans.add(new JobDivider.SecretPlan(source.getSecretName(), valid.plan().tasks()));
+      holding.add(pod);
     }
-    PlanReader.Read read = readPlan(context.getClient(), pod);
-    if (read instanceof PlanReader.Valid valid && valid.plan().sha256().equalsIgnoreCase(recorded.getSha256())) {
-      createAll(job, JobDivider.fromPlan(job, recorded.getSecretName(), valid.plan().tasks()), existing, context);
+    createAll(job, JobDivider.fromPlans(job, plans, recorded.getSources() != null), existing, context);
+    holding.forEach(pod -> release(pod, context));
+  }
+
+  private static PlanSource singleSource(PlanStatus plan) {
+    PlanSource source = new PlanSource();
+    source.setSecretName(plan.getSecretName());
+    source.setPodName(plan.getPodName());
+    source.setTasks(plan.getTasks());
+    source.setSha256(plan.getSha256());
+    return source;
+  }
+
+  /**
+   * A Job its plugin divides with several Secrets (SpaceONE's USE_SERVICE_ACCOUNT_SECRET): one planning pod per
+   * Secret of status.planSecrets ({@code <job>-plan-s<i>}, retried like the single Secret's), all at once. A
+   * Secret whose planning fails after its retries, or whose plan does not match its digest, is skipped (a
+   * Warning event, the SecretsSkipped condition, status.plan.sources); once every Secret planned or was skipped,
+   * the plans are read, their tasks concatenated in Secret order (each with its Secret), changed and
+   * synced_accounts concatenated, and only then the tasks created and the plan recorded. When every Secret was
+   * skipped the Job ends ERROR with ERROR_GET_JOB_TASKS. Restart-safe as the single Secret's planning: pods by
+   * name, plans kept under the finalizer until recorded.
+   */
+  private UpdateControl<Job> reconcilePlannedWithSeveral(Job job, List<JobTask> tasks, List<String> secrets,
+      Instant now, Context<Job> context) {
+    String jobName = job.getMetadata().getName();
+    List<Pod> owned = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> job.getMetadata().getUid().equals(ref.getUid())))
+        .toList();
+    // Each Secret's planning attempts' pods, by attempt; the last one decides.
+    List<Map<Integer, Pod>> attempts = new ArrayList<>();
+    for (int i = 0; i < secrets.size(); i++) {
+      int source = i;
+      attempts.add(owned.stream().filter(p -> TaskNames.planningAttemptOf(jobName, source, p.getMetadata().getName()) > 0)
+          .collect(Collectors.toMap(p -> TaskNames.planningAttemptOf(jobName, source, p.getMetadata().getName()),
+              p -> p, (a, b) -> a)));
+    }
+    PlanStatus recorded = job.getStatus().getPlan();
+    if (recorded != null) {
+      if (tasks.size() < recorded.getTasks()) {
+        createMissingPlannedTasks(job, recorded, owned, tasks, context);
+      } else {
+        owned.forEach(pod -> release(pod, context));
+      }
+      return write(job, JobStatusAggregator.aggregate(job, tasks, recorded.getTasks(), now), now, context);
+    }
+    Optional<JobState> stop = planningStop(job, now);
+    if (stop.isPresent()) {
+      for (Pod pod : owned) {
+        release(pod, context);
+        if (!planned(pod) && PodOutcomes.of(pod, now).isEmpty()) {
+          deletePod(context.getClient(), pod);
+        }
+      }
+      return write(job, JobStatusAggregator.ended(job, stop.get(), stoppedWhilePlanning(job, stop.get()), now), now,
+          context);
+    }
+    boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
+    int allowed = planningAttemptsAllowed(job);
+    boolean allEnded = true;
+    Duration wait = null;
+    Map<Integer, Pod> plannedPods = new TreeMap<>();
+    Map<Integer, PlanSource> skipped = new TreeMap<>();
+    for (int i = 0; i < secrets.size(); i++) {
+      String secret = secrets.get(i);
+      int attempt = attempts.get(i).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+      Pod pod = attempts.get(i).get(attempt);
+      if (pod == null) {
+        allEnded = false;
+        if (!suspended) {
+          createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, 1), true, context);
+        }
+        continue;
+      }
+      if (planned(pod)) {
+        plannedPods.put(i, pod);
+        continue;
+      }
+      Optional<AttemptOutcome> failed = PodOutcomes.of(pod, now);
+      if (failed.isEmpty()) {
+        allEnded = false;
+        continue;
+      }
+      String why = attemptFailure(failed.get(), attempt, allowed);
+      boolean firstSeen = PodFinalizers.holds(pod, TaskPodBuilder.PLAN_FINALIZER);
+      if (!failed.get().retryable() || attempt >= allowed) {
+        skipped.put(i, skippedSource(secret, pod, failed.get().errorCode(), why));
+        if (firstSeen) {
+          events.warning(job, "PlanningSecretSkipped", "Secret " + secret + ": " + why
+              + "; the other Secrets' tasks run");
+        }
+        release(pod, context);
+        continue;
+      }
+      allEnded = false;
+      if (firstSeen) {
+        events.warning(job, "PlanningAttemptFailed", "Secret " + secret + ": " + why + "; "
+            + (allowed - attempt) + " retries left");
+      }
       release(pod, context);
-    } else {
-      LOG.warn("Job {}/{}: its plan cannot be read again from pod {}: {}", job.getMetadata().getNamespace(),
-          job.getMetadata().getName(), pod.getMetadata().getName(),
-          read instanceof PlanReader.Invalid invalid ? invalid.message() : "the plan changed");
+      Instant due = failedAt(pod, failed.get()).plus(settings.retryDelay(attempt));
+      if (now.isBefore(due)) {
+        Duration left = Duration.between(now, due);
+        wait = wait == null || left.compareTo(wait) < 0 ? left : wait;
+      } else if (!suspended) {
+        createPlanningPod(job, secret, TaskNames.planningPod(jobName, i, attempt + 1), true, context);
+      }
     }
+    if (!allEnded) {
+      UpdateControl<Job> control = write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
+      return untilDeadline(job, wait == null ? control : control.rescheduleAfter(wait), now);
+    }
+    // Every Secret planned or was skipped: the plans are read, in Secret order.
+    Map<Integer, Plan> plans = new TreeMap<>();
+    for (Map.Entry<Integer, Pod> entry : plannedPods.entrySet()) {
+      PlanReader.Read read = readPlan(context.getClient(), entry.getValue());
+      if (read instanceof PlanReader.Valid valid) {
+        plans.put(entry.getKey(), valid.plan());
+      } else {
+        PlanReader.Invalid invalid = (PlanReader.Invalid) read;
+        String secret = secrets.get(entry.getKey());
+        skipped.put(entry.getKey(), skippedSource(secret, entry.getValue(), invalid.errorCode(), invalid.message()));
+        events.warning(job, "PlanningSecretSkipped", "Secret " + secret + ": " + invalid.errorCode() + ": "
+            + invalid.message() + "; the other Secrets' tasks run");
+        release(entry.getValue(), context);
+      }
+    }
+    if (plans.isEmpty()) {
+      String why = "the plugin could not plan with any of its " + secrets.size() + " Secrets: "
+          + skipped.values().stream().map(s -> "Secret " + s.getSecretName() + ": " + s.getErrorMessage())
+              .collect(Collectors.joining("; "));
+      LOG.info("Job {}/{}: {}", job.getMetadata().getNamespace(), jobName, why);
+      return write(job, JobStatusAggregator.ended(job, JobState.ERROR, new JobError(ErrorCodes.GET_JOB_TASKS, why),
+          now), now, context);
+    }
+    List<PlanSource> sources = new ArrayList<>();
+    List<JobDivider.SecretPlan> secretPlans = new ArrayList<>();
+    List<Changed> changed = new ArrayList<>();
+    List<SyncedAccount> synced = new ArrayList<>();
+    for (int i = 0; i < secrets.size(); i++) {
+      Plan plan = plans.get(i);
+      if (plan == null) {
+        sources.add(skipped.get(i));
+        continue;
+      }
+      PlanSource source = new PlanSource();
+      source.setSecretName(secrets.get(i));
+      source.setPodName(plannedPods.get(i).getMetadata().getName());
+      source.setTasks(plan.tasks().size());
+      source.setSha256(plan.sha256());
+      sources.add(source);
+      secretPlans.add(new JobDivider.SecretPlan(secrets.get(i), plan.tasks()));
+      changed.addAll(plan.changed() == null ? List.of() : plan.changed());
+      synced.addAll(plan.syncedAccounts() == null ? List.of() : plan.syncedAccounts());
+    }
+    List<JobTask> desired = JobDivider.fromPlans(job, secretPlans, true);
+    createAll(job, desired, tasks, context);
+    PlanStatus planStatus = new PlanStatus();
+    planStatus.setTasks(desired.size());
+    planStatus.setSources(sources);
+    JobStatus next = JobStatusAggregator.aggregate(job, tasks, desired.size(),
+        new JobStatusAggregator.Planned(planStatus, changed, synced), now);
+    if (recordNow(job, next, now, context) == null) {
+      return UpdateControl.noUpdate();
+    }
+    events.normal(job, "Planned", "The plugin divided the Job into " + desired.size() + " tasks with "
+        + plans.size() + " of its " + secrets.size() + " Secrets");
+    plannedPods.values().forEach(pod -> release(pod, context));
+    return UpdateControl.<Job>noUpdate().rescheduleAfter(Duration.ZERO);
+  }
+
+  /** CANCELED or TIMEOUT when the Job was canceled or ran past its deadline while its plugin planned it. */
+  private static Optional<JobState> planningStop(Job job, Instant now) {
+    return Boolean.TRUE.equals(job.getSpec().getCancel()) ? Optional.of(JobState.CANCELED)
+        : deadlinePassed(job, now) ? Optional.of(JobState.TIMEOUT) : Optional.empty();
+  }
+
+  private static JobError stoppedWhilePlanning(Job job, JobState stop) {
+    return stop == JobState.CANCELED
+        ? new JobError(ErrorCodes.COLLECT_CANCELED, "the Job was canceled while its plugin planned it")
+        : new JobError(ErrorCodes.JOB_TIMEOUT, "the Job ran longer than activeDeadlineSeconds ("
+            + job.getSpec().getActiveDeadlineSeconds() + "s) while its plugin planned it");
+  }
+
+  private static PlanSource skippedSource(String secret, Pod pod, String errorCode, String message) {
+    PlanSource source = new PlanSource();
+    source.setSecretName(secret);
+    source.setPodName(pod.getMetadata().getName());
+    source.setErrorCode(errorCode);
+    source.setErrorMessage(message);
+    return source;
   }
 
   /**

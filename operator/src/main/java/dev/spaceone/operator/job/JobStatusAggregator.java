@@ -7,6 +7,7 @@ import dev.spaceone.operator.api.v1alpha1.JobState;
 import dev.spaceone.operator.api.v1alpha1.JobStatus;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.v1alpha1.JobTaskStatus;
+import dev.spaceone.operator.api.v1alpha1.PlanSource;
 import dev.spaceone.operator.api.v1alpha1.PlanStatus;
 import dev.spaceone.operator.api.v1alpha1.Service;
 import dev.spaceone.operator.api.v1alpha1.SyncedAccount;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Computes a Job's whole status from its tasks, every time: nothing is counted in memory, so a restart or a
@@ -111,6 +113,7 @@ public final class JobStatusAggregator {
     boolean pluginDivided = job.getSpec().isPluginDivided();
     PlanStatus plan = planned != null ? planned.plan() : previous.getPlan();
     if (pluginDivided) {
+      status.setPlanSecrets(previous.getPlanSecrets());
       status.setPlan(plan);
       status.setChanged(planned != null ? listed(planned.changed()) : previous.getChanged());
       status.setSyncedAccounts(planned != null ? listed(planned.syncedAccounts()) : previous.getSyncedAccounts());
@@ -147,7 +150,14 @@ public final class JobStatusAggregator {
     status.setFinishedAt(!state.isFinished() ? null
         : previous.getFinishedAt() != null ? previous.getFinishedAt() : Timestamps.format(now));
     status.setUpdatedAt(previous.getUpdatedAt());
-    status.setConditions(conditions(job, previous, state, status.getErrorMessage(), now));
+    var conditions = conditions(job, previous, state, status.getErrorMessage(), now);
+    String skipped = plan == null || plan.getSources() == null ? "" : plan.getSources().stream()
+        .filter(PlanSource::skipped)
+        .map(s -> "Secret " + s.getSecretName() + ": " + s.getErrorCode() + ": " + s.getErrorMessage())
+        .collect(Collectors.joining("; "));
+    status.setConditions(Conditions.with(conditions, Conditions.SECRETS_SKIPPED, !skipped.isEmpty(),
+        "PlanningFailed", "the plugin could not plan with " + skipped + "; the other Secrets' tasks run",
+        job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration(), now));
     return status;
   }
 
@@ -175,6 +185,7 @@ public final class JobStatusAggregator {
     status.setFinishedAt(previous.getFinishedAt() != null ? previous.getFinishedAt() : Timestamps.format(now));
     status.setUpdatedAt(previous.getUpdatedAt());
     status.setStartedAt(previous.getStartedAt());
+    status.setPlanSecrets(previous.getPlanSecrets());
     status.setConditions(conditions(job, previous, state, error.message(), now));
     return status;
   }

@@ -7,11 +7,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Standard conditions, as batch/v1 Job has them: Complete, Failed, Suspended. */
+/** Standard conditions, as batch/v1 Job has them: Complete, Failed, Suspended; and SecretsSkipped. */
 public final class Conditions {
   public static final String COMPLETE = "Complete";
   public static final String FAILED = "Failed";
   public static final String SUSPENDED = "Suspended";
+  /** A plugin planning with several Secrets could not plan with some; the others' tasks run. */
+  public static final String SECRETS_SKIPPED = "SecretsSkipped";
 
   private Conditions() {
   }

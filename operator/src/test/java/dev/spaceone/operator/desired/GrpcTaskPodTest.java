@@ -183,6 +183,12 @@ class GrpcTaskPodTest {
     assertEquals("2024-03-01T00:00:00Z", json.path("last_synchronized_at").asText());
     assertEquals("cost-analysis", json.path("service").asText());
     assertEquals("grpc", json.path("protocol").asText());
+    assertTrue(json.path("secret_type").isMissingNode(), "one Secret: the runner's default, MANUAL");
+    Pod several = TaskPodBuilder.buildPlanning(job, JobDivider.planning(job, "cost-secret", true), RUNNER,
+        TaskNames.planningPod("inv", 0, 1));
+    assertEquals("inv-plan-s0", several.getMetadata().getName());
+    assertEquals("USE_SERVICE_ACCOUNT_SECRET", Serialization.jsonMapper().readTree(several.getMetadata()
+        .getAnnotations().get("spaceone.dev/task-json")).path("secret_type").asText());
   }
 
   @Test

@@ -135,4 +135,31 @@ class JobDividerTest {
     job.getSpec().setBackoffLimitPerTask(null);
     assertEquals(0, JobDivider.divide(job, List.of()).get(0).getSpec().getBackoffLimit());
   }
+
+  @Test
+  void plansOfSeveralSecretsAreConcatenatedInOrderEachTaskWithItsSecret() {
+    List<JobTask> tasks = JobDivider.fromPlans(job(), List.of(
+        new JobDivider.SecretPlan("s-a", List.of(new JobDivider.PlannedTask(Map.of("account", "a1"), null),
+            new JobDivider.PlannedTask(Map.of("account", "a2"), null))),
+        new JobDivider.SecretPlan("s-b", List.of(new JobDivider.PlannedTask(Map.of("account", "b1"), null)))), true);
+    tasks.forEach(t -> assertEquals("USE_SERVICE_ACCOUNT_SECRET", t.getSpec().getSecretType()));
+    assertNull(JobDivider.fromPlan(job(), "s-a", List.of(new JobDivider.PlannedTask(Map.of(), null))).get(0)
+        .getSpec().getSecretType(), "one Secret: MANUAL, the runner's default");
+    assertEquals(List.of(0, 1, 2), tasks.stream().map(t -> t.getSpec().getIndex()).toList());
+    assertEquals(List.of("s-a", "s-a", "s-b"), tasks.stream().map(t -> t.getSpec().getSecretRef().getName()).toList());
+    assertEquals(List.of("a1", "a2", "b1"), tasks.stream().map(t -> t.getSpec().getOptions().get("account")).toList());
+  }
+
+  @Test
+  void planningPodNamesKeepOneSecretsSchemeApartFromSeveralSecrets() {
+    assertEquals("j-plan", TaskNames.planningPod("j", TaskNames.ONE_SECRET, 1));
+    assertEquals("j-plan-2", TaskNames.planningPod("j", TaskNames.ONE_SECRET, 2));
+    assertEquals("j-plan-s1", TaskNames.planningPod("j", 1, 1));
+    assertEquals("j-plan-s1-3", TaskNames.planningPod("j", 1, 3));
+    assertEquals(3, TaskNames.planningAttemptOf("j", 1, "j-plan-s1-3"));
+    assertEquals(1, TaskNames.planningAttemptOf("j", 0, "j-plan-s0"));
+    assertEquals(0, TaskNames.planningAttemptOf("j", 0, "j-plan-s1"));
+    assertEquals(0, TaskNames.planningAttemptOf("j", "j-plan-s0"), "not an attempt of the one Secret's planning");
+    assertEquals(0, TaskNames.planningAttemptOf("j", 1, "j-plan-2"));
+  }
 }

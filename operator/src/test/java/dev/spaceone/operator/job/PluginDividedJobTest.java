@@ -1,6 +1,7 @@
 package dev.spaceone.operator.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,13 @@ import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.desired.PluginPortPolicy;
 import dev.spaceone.operator.desired.TaskPodBuilder;
+import dev.spaceone.operator.status.Conditions;
 import dev.spaceone.testkit.MockCluster;
 import dev.spaceone.operator.testing.OperatorHarness;
 import dev.spaceone.operator.testing.PlanFixture;
 import dev.spaceone.operator.testing.PlanFixture.Task;
 import dev.spaceone.testkit.SimulatedKubelet.PluginRun;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Duration;
@@ -188,17 +191,144 @@ class PluginDividedJobTest {
     assertEquals(List.of(), harness.tasks("cut"));
   }
 
-  @Test
-  void moreThanOneSecretIsAnInvalidJob() {
-    for (String name : List.of("s1", "s2")) {
+  private void secrets(String dataSource, String... names) {
+    for (String name : names) {
       harness.client.secrets().inNamespace(OperatorHarness.NAMESPACE).resource(new SecretBuilder().withNewMetadata()
-          .withName(name).addToLabels("spaceone.dev/data-source", "ds-2").endMetadata().build()).create();
+          .withName(name).addToLabels("spaceone.dev/data-source", dataSource).endMetadata().build()).create();
     }
-    harness.create(job("two", "secretSelector:\n  matchLabels:\n    spaceone.dev/data-source: ds-2\n"));
-    Job job = harness.awaitJob("two", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
-    assertTrue(job.getStatus().getErrorMessage().startsWith("spec.secretSelector: matches 2 Secrets"),
+  }
+
+  static String selecting(String dataSource) {
+    return "secretSelector:\n  matchLabels:\n    spaceone.dev/data-source: " + dataSource + "\n";
+  }
+
+  @Test
+  void aSelectorMatchingNoSecretIsAnInvalidJob() {
+    harness.create(job("none", selecting("ds-0")));
+    Job job = harness.awaitJob("none", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
+    assertTrue(job.getStatus().getErrorMessage().startsWith("spec.secretSelector: matches 0 Secrets"),
         job.getStatus().getErrorMessage());
-    assertNull(harness.pod("two-plan"));
+    assertNull(harness.pod("none-plan"));
+  }
+
+  @Test
+  void severalSecretsArePlannedOneGetTasksEachAndTheirPlansConcatenatedInSecretOrder() {
+    secrets("ds-2", "s-b", "s-a");
+    planning.put("two-plan-s0", plans(PlanFixture.of(List.of(
+            new Task(Map.of("created", 3, "account", "a1"), Map.of("start", "2024-01")),
+            new Task(Map.of("created", 4, "account", "a2"), null)),
+        List.of(Map.of("start", "2024-01")), List.of("sa-1")), Duration.ofMillis(300)));
+    planning.put("two-plan-s1", plans(PlanFixture.of(List.of(new Task(Map.of("created", 5, "account", "b1"), null)),
+        List.of(Map.of("start", "2024-02")), List.of("sa-2")), Duration.ofMillis(100)));
+    harness.create(job("two", selecting("ds-2")));
+
+    Job job = harness.awaitJob("two", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
+    assertEquals(List.of("s-a", "s-b"), job.getStatus().getPlanSecrets());
+    assertEquals(3, job.getStatus().getTotalTasks());
+    assertEquals(12, job.getStatus().getCreatedCount());
+    assertEquals(3, job.getStatus().getPlan().getTasks());
+    assertEquals(List.of("s-a", "s-b"), job.getStatus().getPlan().getSources().stream()
+        .map(source -> source.getSecretName()).toList());
+    assertEquals(List.of("two-plan-s0", "two-plan-s1"), job.getStatus().getPlan().getSources().stream()
+        .map(source -> source.getPodName()).toList());
+    assertEquals(List.of(2, 1), job.getStatus().getPlan().getSources().stream().map(source -> source.getTasks())
+        .toList());
+    assertEquals(List.of("2024-01", "2024-02"), job.getStatus().getChanged().stream().map(c -> c.getStart()).toList());
+    assertEquals(List.of("sa-1", "sa-2"), job.getStatus().getSyncedAccounts().stream().map(a -> a.getAccountId())
+        .toList());
+    assertFalse(Conditions.isTrue(job.getStatus().getConditions(), Conditions.SECRETS_SKIPPED));
+
+    List<JobTask> tasks = harness.tasks("two");
+    assertEquals(List.of("a1", "a2", "b1"), tasks.stream().map(t -> t.getSpec().getOptions().get("account")).toList());
+    assertEquals(List.of("s-a", "s-a", "s-b"), tasks.stream().map(t -> t.getSpec().getSecretRef().getName()).toList());
+    tasks.forEach(t -> assertEquals("USE_SERVICE_ACCOUNT_SECRET", t.getSpec().getSecretType()));
+    assertEquals("s-a", secretOfPod(harness.pod("two-plan-s0")));
+    assertEquals("s-b", secretOfPod(harness.pod("two-plan-s1")));
+    assertNull(harness.pod("two-plan"), "a Job planning with several Secrets has no single-Secret pod");
+    harness.awaitThat(() -> harness.pod("two-plan-s0").getMetadata().getFinalizers().isEmpty()
+        && harness.pod("two-plan-s1").getMetadata().getFinalizers().isEmpty());
+  }
+
+  static String secretOfPod(Pod pod) {
+    return pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null && "secret".equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+  }
+
+  @Test
+  void aSecretWhosePlanningFailsIsSkippedAndReportedWhileTheOthersTasksRun() {
+    secrets("ds-3", "s-1", "s-2");
+    planning.put("skip-plan-s0", failsToPlan("ERROR_PLUGIN_UNREACHABLE"));
+    planning.put("skip-plan-s0-2", failsToPlan("ERROR_PLUGIN_UNREACHABLE"));
+    planning.put("skip-plan-s1", plans(PlanFixture.of(List.of(new Task(Map.of("created", 2), null),
+        new Task(Map.of("created", 3), null)), List.of(), List.of()), Duration.ofMillis(100)));
+    harness.create(job("skip", selecting("ds-3") + "backoffLimitPerTask: 1\n"));
+
+    Job job = harness.awaitJob("skip", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS);
+    assertEquals(2, job.getStatus().getTotalTasks());
+    assertEquals(5, job.getStatus().getCreatedCount());
+    harness.tasks("skip").forEach(t -> assertEquals("s-2", t.getSpec().getSecretRef().getName()));
+    var skipped = job.getStatus().getPlan().getSources().get(0);
+    assertEquals("s-1", skipped.getSecretName());
+    assertEquals("ERROR_COLLECTOR_PLUGIN", skipped.getErrorCode());
+    assertEquals("skip-plan-s0-2", skipped.getPodName(), "skipped after its retry");
+    assertTrue(skipped.getErrorMessage().endsWith("(planning attempt 2 of 2)"), skipped.getErrorMessage());
+    assertNull(harness.pod("skip-plan-s0-3"));
+    Condition condition = job.getStatus().getConditions().stream()
+        .filter(c -> Conditions.SECRETS_SKIPPED.equals(c.getType())).findFirst().orElseThrow();
+    assertEquals("True", condition.getStatus());
+    assertTrue(condition.getMessage().contains("Secret s-1: ERROR_COLLECTOR_PLUGIN"), condition.getMessage());
+    assertTrue(condition.getMessage().contains("ERROR_PLUGIN_UNREACHABLE"), condition.getMessage());
+    List<String> reasons = harness.eventReasons("Job", "skip");
+    assertTrue(reasons.containsAll(List.of("PlanningAttemptFailed", "PlanningSecretSkipped", "Planned")),
+        reasons.toString());
+    assertTrue(harness.events("Job", "skip").stream().filter(e -> "PlanningSecretSkipped".equals(e.getReason()))
+        .allMatch(e -> "Warning".equals(e.getType()) && e.getMessage().startsWith("Secret s-1: ")));
+  }
+
+  @Test
+  void whenEverySecretFailsToPlanTheJobEndsInErrorNamingThem() {
+    secrets("ds-4", "s-1", "s-2");
+    planning.put("all", failsToPlan("ERROR_PLUGIN_UNREACHABLE"));
+    harness.create(job("all", selecting("ds-4")));
+    Job job = harness.awaitJob("all", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.ERROR);
+    assertEquals(ErrorCodes.GET_JOB_TASKS, job.getStatus().getErrorCode());
+    assertTrue(job.getStatus().getErrorMessage().startsWith("the plugin could not plan with any of its 2 Secrets: "
+        + "Secret s-1: ERROR_COLLECTOR_PLUGIN"), job.getStatus().getErrorMessage());
+    assertTrue(job.getStatus().getErrorMessage().contains("; Secret s-2: ERROR_COLLECTOR_PLUGIN"),
+        job.getStatus().getErrorMessage());
+    assertEquals(List.of(), harness.tasks("all"));
+  }
+
+  @Test
+  void aRestartWhileSeveralSecretsPlanCreatesNothingTwice() {
+    int n = 150;
+    secrets("ds-5", "s-1", "s-2");
+    planning.put("again-plan-s0", plans(PlanFixture.ofCounts(n, 1, 0), Duration.ofMillis(200)));
+    planning.put("again-plan-s1", plans(PlanFixture.ofCounts(n, 1, 0), Duration.ofSeconds(3)));
+    harness.create(job("again", selecting("ds-5") + "parallelism: 20\n"));
+    // Stopped while one Secret planned and the other still plans ...
+    harness.awaitThat(() -> harness.pod("again-plan-s1") != null);
+    harness.stopOperator();
+    harness.startOperator();
+    // ... and again while the tasks are being created.
+    harness.awaitThat(Duration.ofMinutes(1), () -> !harness.tasks("again").isEmpty());
+    harness.stopOperator();
+    harness.startOperator();
+
+    Job job = harness.awaitJob("again", j -> j.getStatus() != null && j.getStatus().getStatus() == JobState.SUCCESS,
+        Duration.ofMinutes(3));
+    assertEquals(2 * n, job.getStatus().getTotalTasks());
+    assertEquals(2 * n, job.getStatus().getCreatedCount(), "every task counted once");
+    Map<String, Long> pods = harness.cluster.creations(MockCluster.OPERATOR_AGENT, "pods").entrySet().stream()
+        .filter(e -> e.getKey().startsWith("again-plan"))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertEquals(Map.of("again-plan-s0", 1L, "again-plan-s1", 1L), pods);
+    Map<String, Long> taskCreations = harness.cluster.creations(MockCluster.OPERATOR_AGENT, "jobtasks");
+    assertEquals(2 * n, taskCreations.size());
+    assertTrue(taskCreations.values().stream().allMatch(c -> c == 1), "no task created twice: " + taskCreations);
+    List<JobTask> tasks = harness.tasks("again");
+    assertEquals("s-1", tasks.get(0).getSpec().getSecretRef().getName());
+    assertEquals("s-2", tasks.get(tasks.size() - 1).getSpec().getSecretRef().getName());
   }
 
   @Test

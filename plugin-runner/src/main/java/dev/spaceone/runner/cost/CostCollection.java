@@ -24,9 +24,6 @@ import dev.spaceone.runner.sink.SinkException;
  * {@code ERROR_REQUIRED_PARAMETER} and ends the stream (the rows before it stay counted).
  */
 public final class CostCollection {
-  /** Our Jobs name their Secret explicitly: SpaceONE's MANUAL secret type. */
-  static final String SECRET_TYPE = "MANUAL";
-
   private final PluginConnection plugin;
   private final Task task;
   private final Struct secretData;
@@ -41,10 +38,10 @@ public final class CostCollection {
     this.result = result;
   }
 
-  /** SpaceONE's options for a cost plugin: the plugin options plus secret_type. */
+  /** SpaceONE's options for a cost plugin: the plugin options plus secret_type (task.json's, else MANUAL). */
   static Struct options(Task task) {
     return Structs.struct(task.options()).toBuilder()
-        .putFields("secret_type", Value.newBuilder().setStringValue(SECRET_TYPE).build()).build();
+        .putFields("secret_type", Value.newBuilder().setStringValue(task.secretType()).build()).build();
   }
 
   public void run() throws PluginCallException {

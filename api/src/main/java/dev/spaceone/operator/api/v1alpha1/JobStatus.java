@@ -51,6 +51,11 @@ public class JobStatus extends ResultCounts {
   @JsonPropertyDescription("The plan the plugin divided this Job by (cost-analysis, grpc, no tasks).")
   private PlanStatus plan;
 
+  @JsonPropertyDescription("The Secrets the plugin plans with when the secretSelector matched more than one: one "
+      + "Job.get_tasks each, in this order (sorted names), fixed before the first planning pod.")
+  @Size(max = 1000)
+  private List<String> planSecrets;
+
   @JsonPropertyDescription("The spec generation this status describes.")
   private Long observedGeneration;
 
@@ -160,6 +165,14 @@ public class JobStatus extends ResultCounts {
 
   public void setSyncedAccounts(List<SyncedAccount> syncedAccounts) {
     this.syncedAccounts = syncedAccounts;
+  }
+
+  public List<String> getPlanSecrets() {
+    return planSecrets;
+  }
+
+  public void setPlanSecrets(List<String> planSecrets) {
+    this.planSecrets = planSecrets;
   }
 
   public PlanStatus getPlan() {

@@ -49,6 +49,10 @@ public class JobTaskSpec extends IdentityFields {
   @JsonPropertyDescription("Month range to sync again (cost-analysis).")
   private Changed changed;
 
+  @JsonPropertyDescription("SpaceONE's secret_type for a cost-analysis grpc plugin: USE_SERVICE_ACCOUNT_SECRET "
+      + "when its Job's plugin planned with several Secrets; absent: MANUAL.")
+  private String secretType;
+
   @JsonPropertyDescription("Where a grpc plugin's collected resources go, as the Job had it.")
   private SinkSpec sink;
 
@@ -66,6 +70,14 @@ public class JobTaskSpec extends IdentityFields {
 
   public void setJobName(String jobName) {
     this.jobName = jobName;
+  }
+
+  public String getSecretType() {
+    return secretType;
+  }
+
+  public void setSecretType(String secretType) {
+    this.secretType = secretType;
   }
 
   public Integer getIndex() {
