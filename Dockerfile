@@ -5,6 +5,7 @@ COPY operator/target/spaceone-job-operator.jar /opt/spaceone/spaceone-job-operat
 # The runner of SpaceONE gRPC plugins: the main container of `protocol: grpc` task pods (RUNNER_COMMAND).
 COPY plugin-runner/target/spaceone-plugin-runner.jar /opt/spaceone/plugin-runner.jar
 USER 65532:65532
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
+# An OutOfMemoryError in any thread ends the JVM, so Kubernetes restarts a broken operator instead of keeping it.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["java", "-jar", "/opt/spaceone/spaceone-job-operator.jar"]
 CMD ["operator"]
