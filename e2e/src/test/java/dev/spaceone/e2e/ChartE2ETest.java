@@ -77,16 +77,7 @@ class ChartE2ETest {
   @BeforeAll
   static void install(RealNodeCluster cluster) throws IOException {
     long started = System.nanoTime();
-    Path jar = SpaceOneCluster.REPO.resolve("operator/target/spaceone-job-operator.jar");
-    if (!Files.isRegularFile(jar)) {
-      String reason = jar + " is not built (mvn -B -q -pl operator -am package -DskipTests), so there is no operator"
-          + " image to install";
-      if (RealNodeExtension.required()) {
-        org.junit.jupiter.api.Assertions.fail(reason);
-      }
-      org.junit.jupiter.api.Assumptions.abort(reason);
-    }
-    cluster.importImages(LocalImages.build("operator"));
+    cluster.importImages(LocalImages.operatorImage());
     workDir = Files.createDirectories(cluster.plane.workDir().resolve("chart"));
     releaseNs = "spaceone-system";
     jobsNs = SpaceOneCluster.createNamespace(cluster.plane, "chart-jobs");

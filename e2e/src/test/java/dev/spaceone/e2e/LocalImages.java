@@ -32,6 +32,23 @@ final class LocalImages {
             + " busybox-static gcc libc6-dev)");
   }
 
+  /**
+   * The operator's image, for a test that installs the chart: fails the test when the real node is required and the
+   * shaded jar is not built, else skips it.
+   */
+  static List<Path> operatorImage() {
+    Path jar = SpaceOneCluster.REPO.resolve("operator/target/spaceone-job-operator.jar");
+    if (!Files.isRegularFile(jar)) {
+      String reason = jar + " is not built (mvn -B -q -pl operator -am package -DskipTests), so there is no operator"
+          + " image to install";
+      if (RealNodeExtension.required()) {
+        org.junit.jupiter.api.Assertions.fail(reason);
+      }
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    return build("operator");
+  }
+
   /** Runs {@code images/build.sh targets...} (instant when cached) and returns the archives it printed. */
   static List<Path> build(String... targets) {
     List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));

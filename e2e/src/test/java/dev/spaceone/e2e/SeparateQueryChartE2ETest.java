@@ -58,15 +58,7 @@ class SeparateQueryChartE2ETest {
 
   @BeforeAll
   static void install(RealNodeCluster cluster) throws IOException {
-    Path jar = SpaceOneCluster.REPO.resolve("operator/target/spaceone-job-operator.jar");
-    if (!Files.isRegularFile(jar)) {
-      String reason = jar + " is not built (mvn -B -q -pl operator -am package -DskipTests)";
-      if (RealNodeExtension.required()) {
-        org.junit.jupiter.api.Assertions.fail(reason);
-      }
-      org.junit.jupiter.api.Assumptions.abort(reason);
-    }
-    cluster.importImages(LocalImages.build("operator"));
+    cluster.importImages(LocalImages.operatorImage());
     Path workDir = Files.createDirectories(cluster.plane.workDir().resolve("chart-separate-query"));
     releaseNs = "spaceone-query-system";
     jobsNs = SpaceOneCluster.createNamespace(cluster.plane, "query-jobs");
