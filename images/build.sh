@@ -185,7 +185,7 @@ build_operator() {
     # The same settings as the Dockerfile.
     pack "$dir" operator "docker.io/library/spaceone-job-operator:$app_version" "$out" \
       --config.user 65532:65532 \
-      --config.env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
+      --config.env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=8 -Djava.io.tmpdir=/tmp" \
       --config.env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
       --config.entrypoint java --config.entrypoint -jar --config.entrypoint /opt/spaceone/spaceone-job-operator.jar \
       --config.cmd operator

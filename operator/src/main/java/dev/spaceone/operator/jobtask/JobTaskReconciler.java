@@ -16,6 +16,7 @@ import dev.spaceone.operator.desired.PluginPortPolicy;
 import dev.spaceone.operator.api.Labels;
 import dev.spaceone.operator.desired.TaskNames;
 import dev.spaceone.operator.desired.TaskPodBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -33,12 +34,14 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   public static final String NAME = "jobtask";
   static final String BY_JOB = "by-job";
+  private static final String BY_TASK = "by-task";
   private static final Logger LOG = LoggerFactory.getLogger(JobTaskReconciler.class);
   /**
    * How long a pod runs before its task is recorded IN_PROGRESS. Collector tasks run for minutes and show
@@ -76,6 +80,8 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
    */
   private final Map<String, Instant> seenRunning = new ConcurrentHashMap<>();
   private IndexedResourceCache<JobTask> tasks;
+  private InformerEventSource<Pod, JobTask> pods;
+  private InformerEventSource<Job, JobTask> jobs;
   private OrphanPodReleaser orphanPodReleaser;
 
   public JobTaskReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events,
@@ -95,12 +101,15 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     tasks = context.getPrimaryCache();
     metrics.watchTasks(() -> tasks.list().toList());
     orphanPodReleaser = new OrphanPodReleaser(context.getClient(), tasks);
-    var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, JobTask.class)
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, JobTask.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(orphanPodReleaser)
         .build(), context);
+    pods.addIndexers(Map.of(BY_TASK, pod -> pod.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> HasMetadata.getKind(JobTask.class).equals(ref.getKind()))
+        .map(ref -> pod.getMetadata().getNamespace() + "/" + ref.getName()).toList()));
     // A Job's spec changes (cancel, suspend, parallelism) concern all its tasks; its status changes do not.
-    var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, JobTask.class)
+    jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, JobTask.class)
         .withSecondaryToPrimaryMapper(job -> tasks.byIndex(BY_JOB,
                 jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName())).stream()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -115,10 +124,12 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   @Override
   public UpdateControl<JobTask> reconcile(JobTask task, Context<JobTask> context) {
     Instant now = clock.instant();
-    // The Job of this task's owner reference, not a later Job that reuses its name.
-    Optional<Job> job = context.getSecondaryResource(Job.class).filter(j -> JobDivider.isTaskOf(task, j));
+    // The Job of this task's owner reference, not a later Job that reuses its name. Looked up by name, not as a
+    // secondary resource: those come as a Set, which would hash the Job's whole spec on every task's reconcile.
+    Optional<Job> job = jobs.get(new ResourceID(task.getSpec().getJobName(), task.getMetadata().getNamespace()))
+        .filter(j -> JobDivider.isTaskOf(task, j));
     // Pods are found by their owner's name; only those this task controls, by uid, are its attempts.
-    Map<Boolean, List<Pod>> byOwner = context.getSecondaryResources(Pod.class).stream()
+    Map<Boolean, List<Pod>> byOwner = podsNamedFor(task).stream()
         .collect(Collectors.partitioningBy(p -> TaskPodBuilder.isPodOf(p, task)));
     byOwner.get(false).forEach(p -> removeEarlierTasksPod(task, p, context));
     Map<Integer, Pod> pods = podsByAttempt(task, byOwner.get(true));
@@ -199,7 +210,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     try {
       Pod created = context.getClient().resource(pod).create();
       metrics.podCreated();
-      podCache(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
       LOG.debug("task {}/{}: created pod {}", task.getMetadata().getNamespace(), task.getMetadata().getName(),
           pod.getMetadata().getName());
     } catch (KubernetesClientException e) {
@@ -330,14 +341,10 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
-      podCache(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
+      pods.handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static InformerEventSource<Pod, JobTask> podCache(Context<JobTask> context) {
-    return (InformerEventSource<Pod, JobTask>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
-  }
 
   /** Counts a finished task in its Job's admission and wakes the waiting tasks its end lets start. */
   private void wakeAdmitted(JobTask task, Job job) {
@@ -409,6 +416,27 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The pods whose owner reference names this task: those the informer holds, and the attempts' pods this process
+   * created or changed a moment ago (JOSDK's recent-operation cache, which {@code get} reads first), by name.
+   */
+  private List<Pod> podsNamedFor(JobTask task) {
+    String namespace = task.getMetadata().getNamespace();
+    String name = task.getMetadata().getName();
+    Set<String> names = new TreeSet<>();
+    pods.byIndex(BY_TASK, namespace + "/" + name).forEach(p -> names.add(p.getMetadata().getName()));
+    int attempts = task.getStatus() == null ? 0 : task.getStatus().getAttempts();
+    for (int attempt = 1; attempt <= attempts + 1; attempt++) {
+      names.add(TaskNames.pod(name, attempt));
+    }
+    List<Pod> found = new ArrayList<>();
+    for (String podName : names) {
+      pods.get(new ResourceID(podName, namespace)).filter(p -> p.getMetadata().getOwnerReferences().stream()
+          .anyMatch(ref -> name.equals(ref.getName()))).ifPresent(found::add);
+    }
+    return found;
   }
 
   private static Map<Integer, Pod> podsByAttempt(JobTask task, List<Pod> pods) {

@@ -23,6 +23,11 @@ class OperatorImageSettingsTest {
     assertEquals(dockerfile, script);
     assertTrue(dockerfile.contains("-XX:+ExitOnOutOfMemoryError"),
         "an OutOfMemoryError must end the JVM so that the pod restarts: " + dockerfile);
+    // At one common-pool thread (2 CPUs or fewer) the JDK's HTTP client starts a thread per API response.
+    Matcher parallelism = Pattern.compile("-Djava.util.concurrent.ForkJoinPool.common.parallelism=(\\d+)")
+        .matcher(dockerfile);
+    assertTrue(parallelism.find() && Integer.parseInt(parallelism.group(1)) >= 2,
+        "the common pool needs at least 2 threads whatever the CPU limit: " + dockerfile);
   }
 
   private static String only(Pattern pattern, String text) {
