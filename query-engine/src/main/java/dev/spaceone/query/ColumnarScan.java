@@ -2,6 +2,7 @@ package dev.spaceone.query;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.function.Predicate;
  * Filter and group (and {@code distinct}) over a {@link RecordTable}'s columns, for the queries it can answer
  * exactly as the map path does: every filter condition on a text or number column, every group key (or the
  * distinct key) on a text column, every field a {@code count}, a {@code sum} or {@code average} of a number
- * column, or a {@code min}, {@code max}, {@code first} or {@code last} of a text or number column, and no record
+ * column, a {@code min}, {@code max}, {@code first} or {@code last} of a text or number column, or an
+ * {@code add_to_set} of a text column, and no record
  * "other" in any of those columns. A condition is the map path's own compiled predicate, tested once per
  * distinct value of its column (on a one-key record), so every operator keeps its meaning; the scan then reads
  * one {@code int} or {@code long} per condition, key and field per record, in slot order, which is also the
@@ -206,6 +208,7 @@ final class ColumnarScan {
         }
         yield text == null ? null : new TextExtreme(text, order(text, budget), sign);
       }
+      case "add_to_set" -> text == null ? null : new TextSet(text, budget);
       case "first", "last" -> {
         Reader reader = number != null ? number(number) : text != null ? text(text) : null;
         yield reader == null ? null : new Pick(reader, field.operator().equals("first"));
@@ -480,7 +483,7 @@ final class ColumnarScan {
     abstract void grow(int capacity);
 
     /** Adds the records in {@code slots[0..n)}, each to its group in {@code groups}. */
-    abstract void addAll(int[] slots, int[] groups, int n);
+    abstract void addAll(int[] slots, int[] groups, int n) throws QueryException;
 
     abstract Object result(int g);
   }
@@ -663,6 +666,65 @@ final class ColumnarScan {
     @Override
     Object result(int g) {
       return best[g] == RecordTable.MISSING ? null : values[best[g]];
+    }
+  }
+
+  /**
+   * add_to_set of a text column (SpaceONE's count distinct: add_to_set, then project its size): each group's
+   * distinct strings in the order first met, missing keys skipped, as {@link GroupOperators}' AddToSet.
+   */
+  private static final class TextSet extends Field {
+    final int[] codes;
+    final String[] values;
+    final QueryBudget budget;
+    /** Per group: the codes met, and their count. */
+    BitSet[] seen = new BitSet[0];
+    int[][] members = new int[0][];
+    int[] size = new int[0];
+
+    TextSet(RecordTable.TextColumn column, QueryBudget budget) {
+      this.codes = column.codes;
+      this.values = column.values;
+      this.budget = budget;
+    }
+
+    @Override
+    void grow(int capacity) {
+      seen = Arrays.copyOf(seen, capacity);
+      members = Arrays.copyOf(members, capacity);
+      size = Arrays.copyOf(size, capacity);
+    }
+
+    @Override
+    void addAll(int[] slots, int[] groups, int n) throws QueryException {
+      for (int i = 0; i < n; i++) {
+        int code = codes[slots[i]];
+        int g = groups[i];
+        if (code == RecordTable.MISSING) {
+          continue;
+        }
+        if (seen[g] == null) {
+          seen[g] = new BitSet();
+          members[g] = new int[4];
+        }
+        if (!seen[g].get(code)) {
+          budget.charge(56);
+          seen[g].set(code);
+          if (size[g] == members[g].length) {
+            members[g] = Arrays.copyOf(members[g], size[g] * 2);
+          }
+          members[g][size[g]++] = code;
+        }
+      }
+    }
+
+    @Override
+    Object result(int g) {
+      List<Object> out = new ArrayList<>(size[g]);
+      for (int i = 0; i < size[g]; i++) {
+        out.add(values[members[g][i]]);
+      }
+      return out;
     }
   }
 

@@ -275,9 +275,9 @@ class ColumnarScanTest {
         new String[] {"average", "n"}, new String[] {"average", "m"}, new String[] {"max", "n"},
         new String[] {"min", "m"}, new String[] {"max", "a"}, new String[] {"min", "b"}, new String[] {"min", "ns"},
         new String[] {"first", "n"}, new String[] {"last", "a"}, new String[] {"first", "b"},
-        new String[] {"last", "m"});
+        new String[] {"last", "m"}, new String[] {"add_to_set", "b"}, new String[] {"add_to_set", "ns"});
     List<String[]> unserved = List.of(new String[] {"sum", "a"}, new String[] {"average", "b"},
-        new String[] {"max", "d"}, new String[] {"push", "a"}, new String[] {"add_to_set", "c"},
+        new String[] {"max", "d"}, new String[] {"push", "a"}, new String[] {"add_to_set", "n"},
         new String[] {"first", "o.p"});
     for (int i = random.nextInt(4); i > 0; i--) {
       String[] field = served.get(random.nextInt(served.size()));
@@ -311,6 +311,13 @@ class ColumnarScanTest {
       ObjectNode f = fieldNodes.addObject().put("name", field[0]).put("operator", field[1]);
       if (field[2] != null) {
         f.put("key", field[2]);
+      }
+    }
+    for (String[] field : fields) {
+      if (field[1].equals("add_to_set") && random.nextBoolean()) { // SpaceONE's count distinct
+        pipeline.addObject().putObject("project").putArray("fields").addObject().put("name", "distinct")
+            .put("key", field[0]).put("operator", "size");
+        break;
       }
     }
     if (random.nextBoolean()) {
