@@ -13,4 +13,9 @@ interface RecordSource {
       throws QueryException {
     return null;
   }
+
+  /** The sorted distinct values of {@code key} among the filtered records computed without the maps, or null. */
+  default List<Object> distinct(Filter filter, KeyPath key, QueryBudget budget) throws QueryException {
+    return null;
+  }
 }

@@ -31,7 +31,11 @@ final class Statistics {
     QueryBudget budget = query.budget();
     List<Object> values;
     if (!distinct.isAbsent()) {
-      values = distinct(KeyPath.from(distinct), source.records(), filter, budget);
+      KeyPath key = KeyPath.from(distinct);
+      values = source.distinct(filter, key, budget);
+      if (values == null) {
+        values = distinct(key, source.records(), filter, budget);
+      }
     } else {
       List<Stage> pipeline = stages.compile(aggregate);
       List<Map<String, Object>> rows;
