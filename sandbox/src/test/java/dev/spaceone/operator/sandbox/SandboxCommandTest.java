@@ -99,8 +99,9 @@ class SandboxCommandTest {
   }
 
   /**
-   * The two SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
-   * sidecars, the runner (from this class path) as main process; the cost Job divided by its plugin.
+   * The SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
+   * sidecars, the runner (from this class path) as main process; the cost Jobs divided by their plugin, with one
+   * Secret and with two (one planning pod per Secret).
    */
   /**
    * RUNNER_COMMAND for the sandbox of a grpc example: the runner from this class path. Skips the test when the
@@ -123,11 +124,12 @@ class SandboxCommandTest {
 
     long started = System.nanoTime();
     Run run = sandbox(tmp, java.util.Map.of("RUNNER_COMMAND", runner), java.time.Duration.ofMinutes(10),
-        "examples/spaceone-grpc-inventory/", "examples/spaceone-grpc-cost/");
-    System.out.printf("SandboxCommandTest: both grpc examples in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        "examples/spaceone-grpc-inventory/", "examples/spaceone-grpc-cost/", "examples/spaceone-grpc-cost-accounts/");
+    System.out.printf("SandboxCommandTest: the three grpc examples in %d ms%n",
+        (System.nanoTime() - started) / 1_000_000);
 
     assertEquals(0, run.exitCode(), run.all());
-    for (String example : List.of("spaceone-grpc-inventory", "spaceone-grpc-cost")) {
+    for (String example : List.of("spaceone-grpc-inventory", "spaceone-grpc-cost", "spaceone-grpc-cost-accounts")) {
       Matcher expected = EXPECTED.matcher(Files.readString(REPO.resolve("examples/" + example + "/job.yaml")));
       assertTrue(expected.find(), example + " states what to expect");
       assertTrue(run.lines().contains("SANDBOX " + example + " " + expected.group(1) + " tasks=" + expected.group(2)
@@ -139,7 +141,11 @@ class SandboxCommandTest {
     // Divided by the plugin into more than one task.
     assertTrue(run.lines().contains("SANDBOX spaceone-grpc-cost SUCCESS tasks=3/3 created=12 updated=0 failures=0"),
         run.all());
-    for (String secret : List.of("not-a-real-key-a", "not-a-real-key-b", "not-a-real-key")) {
+    // Divided by the plugin with each of its two Secrets: 2 months each.
+    assertTrue(run.lines().contains(
+        "SANDBOX spaceone-grpc-cost-accounts SUCCESS tasks=4/4 created=16 updated=0 failures=0"), run.all());
+    for (String secret : List.of("not-a-real-key-a", "not-a-real-key-b", "not-a-real-key", "not-a-real-cost-key-a",
+        "not-a-real-cost-key-b")) {
       assertFalse(run.all().contains(secret), "secret data in the output");
     }
   }
