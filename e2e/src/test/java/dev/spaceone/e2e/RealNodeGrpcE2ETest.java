@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -100,7 +101,7 @@ class RealNodeGrpcE2ETest {
       org.junit.jupiter.api.Assumptions.abort(reason);
     });
     long started = System.nanoTime();
-    List<Path> images = LocalImages.build("operator", "example-plugin");
+    List<Path> images = LocalImages.build(SpaceOneCluster.REPO, "operator", "example-plugin");
     System.err.println("[e2e] operator and example-plugin images ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
     cluster.importImages(images);
@@ -131,7 +132,7 @@ class RealNodeGrpcE2ETest {
       }
     });
     operator = RunningOperator.onRealNode(cluster.plane, ns,
-        Map.of("RUNNER_IMAGE", "docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion()));
+        Map.of("RUNNER_IMAGE", LocalImages.operatorImage(SpaceOneCluster.REPO)));
   }
 
   @AfterAll
@@ -290,7 +291,7 @@ class RealNodeGrpcE2ETest {
     assertNotNull(sidecar.getStartupProbe().getTcpSocket(), "a TCP startup probe: " + sidecar.getStartupProbe());
     assertEquals("docker.io/library/spaceone-example-plugin:" + examplePluginVersion(),
         status(pod, true, "plugin").getImage());
-    assertEquals("docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion(),
+    assertEquals(LocalImages.operatorImage(SpaceOneCluster.REPO),
         status(pod, false, "runner").getImage());
 
     ContainerStatus plugin = status(pod, true, "plugin");
