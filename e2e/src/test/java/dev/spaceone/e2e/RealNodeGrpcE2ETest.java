@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.desired.PluginRunner;
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -105,7 +106,7 @@ class RealNodeGrpcE2ETest {
       org.junit.jupiter.api.Assumptions.abort(reason);
     });
     long started = System.nanoTime();
-    List<Path> images = LocalImages.build("operator", "example-plugin");
+    List<Path> images = LocalImages.build(SpaceOneCluster.REPO, "operator", "example-plugin");
     System.err.println("[e2e] operator and example-plugin images ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
     cluster.importImages(images);
@@ -145,7 +146,7 @@ class RealNodeGrpcE2ETest {
       }
     });
     operator = RunningOperator.onRealNode(cluster.plane, ns,
-        Map.of("RUNNER_IMAGE", "docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion()));
+        Map.of("RUNNER_IMAGE", LocalImages.operatorImage(SpaceOneCluster.REPO)));
   }
 
   @AfterAll
@@ -231,36 +232,9 @@ class RealNodeGrpcE2ETest {
     String job = "crash-probe";
     int timeoutSeconds = 180;
     long started = System.nanoTime();
-    cluster.plane.runKubectlWithInput("""
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: crash-account
-          labels:
-            spaceone.dev/collect: crash-probe
-        stringData:
-          access_key: not-a-real-key
-        ---
-        apiVersion: spaceone.dev/v1alpha1
-        kind: Job
-        metadata:
-          name: %s
-        spec:
-          service: inventory
-          collectorId: collector-crash
-          domainId: domain-crash
-          taskTimeoutSeconds: %d
-          backoffLimitPerTask: 0
-          plugin:
-            pluginId: plugin-crash
-            version: "1.0.0"
-            protocol: grpc
-            image: spaceone-example-plugin:%s
-            command: ["spaceone-example-plugin", "no-such-service"]
-          secretSelector:
-            matchLabels:
-              spaceone.dev/collect: crash-probe
-        """.formatted(job, timeoutSeconds, examplePluginVersion()), "apply", "-n", ns, "-f", "-").assertSuccess();
+    applyOneTaskJob(job, timeoutSeconds, """
+        command: ["spaceone-example-plugin", "no-such-service"]
+        """);
     Job finished = awaitFinished(client, ns, job, JOB_TIMEOUT);
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     assertEquals("FAILURE", finished.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
@@ -349,6 +323,21 @@ class RealNodeGrpcE2ETest {
 
   /** A one-task inventory Job whose plugin ignores SIGTERM (6 resources: 2 regions of 3 instances). */
   private void applySigtermIgnoringJob(String job) {
+    applyOneTaskJob(job, 300, """
+        command: ["spaceone-example-plugin", "inventory"]
+        env:
+          - name: SPACEONE_EXAMPLE_SIGTERM
+            value: ignore
+        options:
+          instances_per_region: 3
+        """);
+  }
+
+  /**
+   * Applies a Secret and a one-task inventory Job, both named {@code job}, of the example plugin image; {@code plugin}
+   * holds the rest of spec.plugin (YAML: command, env, options).
+   */
+  private void applyOneTaskJob(String job, int timeoutSeconds, String plugin) {
     cluster.plane.runKubectlWithInput("""
         apiVersion: v1
         kind: Secret
@@ -367,22 +356,18 @@ class RealNodeGrpcE2ETest {
           service: inventory
           collectorId: collector-%1$s
           domainId: domain-example
-          taskTimeoutSeconds: 300
+          taskTimeoutSeconds: %2$d
+          backoffLimitPerTask: 0
+          secretSelector:
+            matchLabels:
+              spaceone.dev/collect: %1$s
           plugin:
             pluginId: plugin-example-inventory
             version: "1.0.0"
             protocol: grpc
-            image: spaceone-example-plugin:%2$s
-            command: ["spaceone-example-plugin", "inventory"]
-            env:
-              - name: SPACEONE_EXAMPLE_SIGTERM
-                value: ignore
-            options:
-              instances_per_region: 3
-          secretSelector:
-            matchLabels:
-              spaceone.dev/collect: %1$s
-        """.formatted(job, examplePluginVersion()), "apply", "-n", ns, "-f", "-").assertSuccess();
+            image: spaceone-example-plugin:%3$s
+        %4$s""".formatted(job, timeoutSeconds, examplePluginVersion(), plugin.indent(4)),
+        "apply", "-n", ns, "-f", "-").assertSuccess();
   }
 
   /**
@@ -406,7 +391,7 @@ class RealNodeGrpcE2ETest {
     assertNotNull(sidecar.getStartupProbe().getTcpSocket(), "a TCP startup probe: " + sidecar.getStartupProbe());
     assertEquals("docker.io/library/spaceone-example-plugin:" + examplePluginVersion(),
         status(pod, true, "plugin").getImage());
-    assertEquals("docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion(),
+    assertEquals(LocalImages.operatorImage(SpaceOneCluster.REPO),
         status(pod, false, "runner").getImage());
 
     ContainerStatus plugin = status(pod, true, "plugin");
