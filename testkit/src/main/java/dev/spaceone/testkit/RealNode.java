@@ -179,6 +179,7 @@ public final class RealNode implements AutoCloseable {
     }
     shutdownHook = new Thread(this::cleanUp, "spaceone-real-node-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    plane.stopsFirst(this);
   }
 
   private static FileLock acquire(FileChannel channel) throws IOException {
@@ -488,6 +489,11 @@ public final class RealNode implements AutoCloseable {
     }
     try {
       KubernetesClient client = plane.client();
+      // Cordoned first: a controller still running (an operator whose pods are deleted) cannot put new ones here.
+      client.nodes().withName(NODE_NAME).edit(n -> {
+        n.getSpec().setUnschedulable(true);
+        return n;
+      });
       List<Pod> pods = client.pods().inAnyNamespace().withField("spec.nodeName", NODE_NAME).list().getItems();
       for (Pod pod : pods) {
         var resource = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
@@ -694,7 +700,8 @@ public final class RealNode implements AutoCloseable {
     Path log = logFile(name);
     try {
       Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+      ProcessBuilder builder = new ProcessBuilder(LocalControlPlane.inOwnSession(command)).directory(dir.toFile())
+          .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().remove("KUBECONFIG");

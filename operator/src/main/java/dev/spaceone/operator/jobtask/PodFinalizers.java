@@ -15,6 +15,7 @@ import java.net.HttpURLConnection;
 public final class PodFinalizers {
   /** A JSON patch whose test failed. */
   private static final int UNPROCESSABLE = 422;
+
   private PodFinalizers() {
   }
 
@@ -39,11 +40,22 @@ public final class PodFinalizers {
 
   /** {@link #release(KubernetesClient, Pod)} for another of the operator's finalizers. */
   public static Pod release(KubernetesClient client, Pod pod, String finalizer) {
+    return replace(client, pod, finalizer, null);
+  }
+
+  /**
+   * {@link #release(KubernetesClient, Pod)} that puts {@code replacement} (when not null) in the released
+   * finalizer's place in the same patch: the pod is never without either.
+   */
+  public static Pod replace(KubernetesClient client, Pod pod, String finalizer, String replacement) {
     Pod current = pod;
     for (int attempt = 1; current != null && holds(current, finalizer); attempt++) {
       int index = current.getMetadata().getFinalizers().indexOf(finalizer);
       String patch = "[{\"op\":\"test\",\"path\":\"/metadata/finalizers/" + index + "\",\"value\":\"" + finalizer
-          + "\"},{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + index + "\"}]";
+          + "\"},{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + index + "\"}"
+          + (replacement == null || current.getMetadata().getFinalizers().contains(replacement) ? ""
+              : ",{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"" + replacement + "\"}")
+          + "]";
       try {
         return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
             .patch(PatchContext.of(PatchType.JSON), patch);
