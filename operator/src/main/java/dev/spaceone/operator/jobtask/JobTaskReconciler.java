@@ -73,12 +73,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private final TaskWakeups wakeups = new TaskWakeups();
   /** Each Job's admission, by the Job's uid, so that a later Job of the same name starts afresh. */
   private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
-  /**
-   * When this process first saw each running pod (by namespace/name) whose task is not yet IN_PROGRESS. The delay counts
-   * from here, not from the pod's start: an operator that sees pods late (a busy API server) would otherwise
-   * write IN_PROGRESS for pods about to end. Lost on restart, which only delays an IN_PROGRESS.
-   */
-  private final Map<String, Instant> seenRunning = new ConcurrentHashMap<>();
+  private final FirstSeenRunning seenRunning = new FirstSeenRunning();
   private IndexedResourceCache<JobTask> tasks;
   private InformerEventSource<Pod, JobTask> pods;
   private InformerEventSource<Job, JobTask> jobs;
@@ -231,7 +226,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     boolean recorded = TaskState.of(status) == TaskState.IN_PROGRESS
         && pod.getMetadata().getName().equals(status.getPodName());
     if (running && !recorded) {
-      Instant due = seenRunning.computeIfAbsent(podKey(pod), key -> now).plus(IN_PROGRESS_AFTER);
+      Instant due = seenRunning.firstSeen(pod, now).plus(IN_PROGRESS_AFTER);
       if (now.isBefore(due)) {
         Instant deadline = jobDeadline(job);
         return UpdateControl.<JobTask>noUpdate().rescheduleAfter(
@@ -240,7 +235,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       Instant started = PodOutcomes.startedAt(pod).orElse(now);
       statusRecorder.record(task, TaskStatusTransitions.running(TaskStatusTransitions.startedAt(status, started),
           pod.getMetadata().getName(), attempt, now));
-      seenRunning.remove(podKey(pod));
+      seenRunning.forget(pod);
     }
     return untilJobDeadline(job, now);
   }
@@ -337,7 +332,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
    * so the next reconcile does not again.
    */
   private void release(Pod pod, Context<JobTask> context) {
-    seenRunning.remove(podKey(pod));
+    seenRunning.forget(pod);
     PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
@@ -448,10 +443,6 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
       }
     }
     return byAttempt;
-  }
-
-  private static String podKey(Pod pod) {
-    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
   private static String jobKey(String namespace, String jobName) {

@@ -2,10 +2,7 @@ package dev.spaceone.operator.runtime;
 
 import dev.spaceone.operator.query.QueryServer;
 import dev.spaceone.operator.settings.Settings;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -44,7 +41,7 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Started started = start(args, System.getenv(), Main::clusterClient, Clock.systemUTC());
+    Started started = start(args, System.getenv(), ClusterClient::create, Clock.systemUTC());
     if (started.running() == null) {
       // Exit even if a library left a non-daemon thread behind.
       System.exit(started.exitCode());
@@ -118,12 +115,6 @@ public final class Main {
     opened.push(client);
     opened.push(StandaloneQueryApi.start(client, settings.operator().watchNamespaces(), settings.queryServer(),
         settings.operator().managementPort(), clock));
-  }
-
-  private static KubernetesClient clusterClient(String userAgent) {
-    return new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent(userAgent).build())
-        .build();
   }
 
   /** Closes in the order given, each even if an earlier one failed. */
