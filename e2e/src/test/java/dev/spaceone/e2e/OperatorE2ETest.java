@@ -14,6 +14,7 @@ import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
 import dev.spaceone.operator.desired.TaskPodBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -170,6 +171,23 @@ class OperatorE2ETest {
             return pods.size() == 3 && pods.stream().noneMatch(p -> p.getMetadata().getFinalizers()
                 .contains(TaskPodBuilder.RESULT_FINALIZER));
           });
+    }
+  }
+
+  /**
+   * The operator's client neither reads nor sends managedFields; its writes keep the API server's record of them:
+   * each task shows the entry of its creation and of its status writes.
+   */
+  @Test
+  @Order(5)
+  void theOperatorsWritesKeepManagedFields() {
+    awaitFinished(client, ns, INVENTORY);
+    for (JobTask task : client.resources(JobTask.class).inNamespace(ns).list().getItems()) {
+      List<ManagedFieldsEntry> entries = task.getMetadata().getManagedFields();
+      assertTrue(entries.stream().anyMatch(e -> e.getSubresource() == null || e.getSubresource().isEmpty()),
+          task.getMetadata().getName() + " lost the entry of its creation: " + entries);
+      assertTrue(entries.stream().anyMatch(e -> "status".equals(e.getSubresource())),
+          task.getMetadata().getName() + " has no entry of its status writes: " + entries);
     }
   }
 
