@@ -62,7 +62,19 @@ public final class SinkBenchmark {
    * children) by process role, as PostgreSQL titles them ("walwriter", "checkpointer", ...; a connection's process
    * is "backend"; processes that ended, e.g. autovacuum workers, are in the postmaster's children times: "ended").
    */
-  private static java.util.Map<String, Double> cpu(int port) throws java.io.IOException {
+  private static java.util.Map<String, Double> cpu(int port) throws java.io.IOException, InterruptedException {
+    // a task's connection closes as it ends: its backend's time moves to "ended" once the postmaster reaps it
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    java.util.Map<String, Double> seconds = cpuOnce(port);
+    while (seconds.containsKey("exiting") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      seconds = cpuOnce(port);
+    }
+    seconds.remove("exiting");
+    return seconds;
+  }
+
+  private static java.util.Map<String, Double> cpuOnce(int port) throws java.io.IOException {
     java.util.Map<String, Double> seconds = new java.util.TreeMap<>();
     seconds.put("runner", ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
@@ -90,6 +102,9 @@ public final class SinkBenchmark {
           String cmd = java.nio.file.Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim();
           String stat = java.nio.file.Files.readString(proc.resolve("stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (f[0].equals("Z")) {
+            cmd = "exiting";
+          }
           procs.put(proc.getFileName().toString(), new String[] {f[1], cmd,
               String.valueOf(Long.parseLong(f[11]) + Long.parseLong(f[12])),
               String.valueOf(Long.parseLong(f[13]) + Long.parseLong(f[14]))});
@@ -108,13 +123,15 @@ public final class SinkBenchmark {
         seconds.merge("ended", Long.parseLong(p[3]) / 100.0, Double::sum);
       } else if (p[0].equals(postmaster)) {
         String title = p[1].startsWith("postgres: ") ? p[1].substring("postgres: ".length()) : p[1];
-        String role = java.util.stream.Stream.of("checkpointer", "background writer", "walwriter",
-                "autovacuum launcher", "autovacuum worker", "stats collector", "logical replication launcher")
-            .filter(title::startsWith).findFirst().orElse("backend");
+        String role = p[1].equals("exiting") ? "exiting"
+            : java.util.stream.Stream.of("checkpointer", "background writer", "walwriter", "autovacuum launcher",
+                    "autovacuum worker", "stats collector", "logical replication launcher")
+                .filter(title::startsWith).findFirst().orElse("backend");
         seconds.merge(role, (Long.parseLong(p[2]) + Long.parseLong(p[3])) / 100.0, Double::sum);
       }
     }
-    seconds.put("postgres", seconds.entrySet().stream().filter(e -> !e.getKey().startsWith("runner"))
+    seconds.put("postgres", seconds.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("runner") && !e.getKey().equals("exiting"))
         .mapToDouble(java.util.Map.Entry::getValue).sum());
     return seconds;
   }
