@@ -42,6 +42,34 @@ final class ColumnarScan {
   }
 
   /**
+   * The records the filter accepts, in slot order, or null when a condition needs the map path (a search, its
+   * {@code count_only}, and a stat or analyze that does not group first).
+   */
+  static List<Map<String, Object>> matching(RecordTable.Scope scope, Filter filter, QueryBudget budget)
+      throws QueryException {
+    RecordTable table = scope.table();
+    table.readLock().lock();
+    try {
+      Selection selection = Selection.of(scope, table, filter, budget);
+      if (selection == null) {
+        return null;
+      }
+      List<Map<String, Object>> matched = new ArrayList<>();
+      int[] selected = new int[CHECK_EVERY];
+      for (int from = 0; from < table.end(); from += CHECK_EVERY) {
+        int n = selection.select(from, Math.min(table.end(), from + CHECK_EVERY), selected);
+        budget.charge(8L * n);
+        for (int i = 0; i < n; i++) {
+          matched.add(table.record(selected[i]));
+        }
+      }
+      return matched;
+    } finally {
+      table.readLock().unlock();
+    }
+  }
+
+  /**
    * The sorted distinct values of a text column among the selected records, or null when the query needs the
    * map path (as {@link Statistics}' distinct: strings only here, so no list to count element by element).
    */

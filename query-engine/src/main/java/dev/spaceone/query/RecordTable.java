@@ -170,6 +170,11 @@ public final class RecordTable {
     return slots.next;
   }
 
+  /** The record in a slot (null for a free slot); read under the read lock. */
+  Map<String, Object> record(int slot) {
+    return records[slot];
+  }
+
   TextColumn partitionColumn() {
     return partition;
   }
@@ -331,6 +336,11 @@ public final class RecordTable {
     public List<Map<String, Object>> filterAndGroup(Filter filter, GroupStage group, QueryBudget budget)
         throws QueryException {
       return ColumnarScan.filterAndGroup(this, filter, group, budget);
+    }
+
+    @Override
+    public List<Map<String, Object>> matching(Filter filter, QueryBudget budget) throws QueryException {
+      return ColumnarScan.matching(this, filter, budget);
     }
 
     @Override

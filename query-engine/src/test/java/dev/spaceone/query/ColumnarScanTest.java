@@ -58,6 +58,11 @@ class ColumnarScanTest {
     }
 
     @Override
+    public List<Map<String, Object>> matching(Filter filter, QueryBudget budget) throws QueryException {
+      return scope.matching(filter, budget);
+    }
+
+    @Override
     public List<Object> distinct(Filter filter, KeyPath key, QueryBudget budget) throws QueryException {
       return scope.distinct(filter, key, budget);
     }
@@ -155,12 +160,18 @@ class ColumnarScanTest {
     Set<String> partitions = random.nextInt(4) == 0 ? Set.of("ns1") : Set.of("ns0", "ns1", "ns2", "elsewhere");
     Watched watched = new Watched(table.scope(partitions));
     List<Map<String, Object>> maps = table.scope(partitions).records();
-    boolean analyze = query.has("fields");
-    String columns = answer(() -> analyze ? engine.analyze(watched, query, QueryBudget.start(QueryLimits.defaults()))
-        : engine.stat(watched, query, QueryBudget.start(QueryLimits.defaults())));
-    String expected = answer(() -> analyze ? engine.analyze(maps, query) : engine.stat(maps, query));
+    String columns = answer(() -> run(watched, query, QueryBudget.start(QueryLimits.defaults())));
+    String expected = answer(() -> run(() -> maps, query, QueryBudget.start(QueryLimits.defaults())));
     assertEquals(expected, columns, query.toString());
     return watched.listed == 0;
+  }
+
+  /** A search (it has count_only), an analyze (it has fields) or a stat. */
+  private Object run(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
+    if (query.has("count_only")) {
+      return engine.search(source, query, budget);
+    }
+    return query.has("fields") ? engine.analyze(source, query, budget) : engine.stat(source, query, budget);
   }
 
   private interface Run {
@@ -254,7 +265,17 @@ class ColumnarScanTest {
     if (random.nextInt(4) == 0) {
       query.set("filter_or", conditions(random, filterKeys));
     }
-    if (random.nextInt(8) == 0) {
+    if (random.nextInt(8) == 0) { // a search: the filter alone, counted or paged
+      query.put("count_only", random.nextBoolean());
+      if (random.nextBoolean()) {
+        query.putArray("sort").addObject().put("key", random.nextBoolean() ? "b" : "n").put("desc", random.nextBoolean());
+      }
+      if (random.nextBoolean()) {
+        query.putObject("page").put("start", 1 + random.nextInt(20)).put("limit", random.nextInt(30));
+      }
+      return query;
+    }
+    if (random.nextInt(7) == 0) {
       query.put("distinct", eligible || random.nextBoolean() ? keys.get(random.nextInt(keys.size())) : "n");
       if (random.nextBoolean()) {
         query.putObject("page").put("start", 1 + random.nextInt(3)).put("limit", random.nextInt(4));
