@@ -820,9 +820,14 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  private static String readSysctl(String key) {
+  /**
+   * A sysctl's value, read through a buffered reader: {@code Files.readString} returned "1" for a kernel.panic of
+   * "10" (a sysctl file answers only a read at offset 0, and readString reads a file of size 0 in several reads),
+   * so kernel.panic was never put back.
+   */
+  static String readSysctl(String key) {
     try {
-      return Files.readString(Paths.get("/proc/sys", key)).trim();
+      return String.join("\n", Files.readAllLines(Paths.get("/proc/sys", key))).trim();
     } catch (IOException e) {
       return null;
     }
