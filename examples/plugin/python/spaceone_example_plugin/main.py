@@ -26,7 +26,10 @@ def main():
     if len(sys.argv) != 2 or sys.argv[1] not in PACKAGES:
         sys.stderr.write("usage: spaceone-example-plugin inventory|cost\n")
         sys.exit(2)
-    signal.signal(signal.SIGTERM, _stop)
+    # SPACEONE_EXAMPLE_SIGTERM=ignore plays a real SpaceONE image (no TERM handler): the kernel drops SIGTERM for
+    # PID 1, and only SIGKILL at the end of the pod's grace period stops it.
+    if os.environ.get("SPACEONE_EXAMPLE_SIGTERM") != "ignore":
+        signal.signal(signal.SIGTERM, _stop)
     cli(args=["run", "grpc-server", PACKAGES[sys.argv[1]]], prog_name="spaceone")
 
 

@@ -77,7 +77,7 @@ class ChartE2ETest {
   @BeforeAll
   static void install(RealNodeCluster cluster) throws IOException {
     long started = System.nanoTime();
-    cluster.importImages(LocalImages.operatorImage());
+    cluster.importImages(RealNodeExtension.operatorImageArchives());
     workDir = Files.createDirectories(cluster.plane.workDir().resolve("chart"));
     releaseNs = "spaceone-system";
     jobsNs = SpaceOneCluster.createNamespace(cluster.plane, "chart-jobs");
@@ -124,7 +124,7 @@ class ChartE2ETest {
     Pod pod = operatorPod();
     assertEquals(FULLNAME, pod.getSpec().getServiceAccountName());
     assertEquals(RealNode.NODE_NAME, pod.getSpec().getNodeName());
-    assertEquals("docker.io/library/spaceone-job-operator:" + appVersion(),
+    assertEquals(dev.spaceone.testkit.LocalImages.operatorImage(SpaceOneCluster.REPO),
         pod.getStatus().getContainerStatuses().get(0).getImage());
     assertTrue(pod.getStatus().getConditions().stream()
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())), "Ready: " + pod.getStatus());
@@ -345,15 +345,6 @@ class ChartE2ETest {
 
   private static Helm helm(RealNodeCluster cluster) {
     return new Helm(CHART);
-  }
-
-  static String appVersion() {
-    try {
-      return Files.readAllLines(CHART.resolve("Chart.yaml")).stream().filter(l -> l.startsWith("appVersion:"))
-          .map(l -> l.substring("appVersion:".length()).trim().replace("\"", "")).findFirst().orElseThrow();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Path values(Map<String, String> values) {

@@ -1,5 +1,6 @@
 package dev.spaceone.e2e;
 
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.RealNode;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ final class RealNodeCluster implements AutoCloseable {
   }
 
   static RealNodeCluster start() {
-    List<java.nio.file.Path> images = LocalImages.build("test");
+    List<java.nio.file.Path> images = LocalImages.build(SpaceOneCluster.REPO, "test");
     ControlPlane plane = ControlPlane.startForNodes();
     try {
       RealNode node = RealNode.start(plane.plane(), images);

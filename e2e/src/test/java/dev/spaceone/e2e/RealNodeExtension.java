@@ -1,6 +1,10 @@
 package dev.spaceone.e2e;
 
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.RealNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -31,6 +35,23 @@ public class RealNodeExtension implements ExecutionCondition, ParameterResolver 
 
   static Optional<String> unavailableReason() {
     return ControlPlane.unavailableReason().or(RealNode::unavailableReason).or(LocalImages::unavailableReason);
+  }
+
+  /**
+   * The operator's image, for a test that installs the chart: fails the test when the real node is required and the
+   * shaded jar is not built, else skips it.
+   */
+  static List<Path> operatorImageArchives() {
+    Path jar = SpaceOneCluster.REPO.resolve("operator/target/spaceone-job-operator.jar");
+    if (!Files.isRegularFile(jar)) {
+      String reason = jar + " is not built (mvn -B -q -pl operator -am package -DskipTests), so there is no operator"
+          + " image to install";
+      if (required()) {
+        Assertions.fail(reason);
+      }
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    return LocalImages.build(SpaceOneCluster.REPO, "operator");
   }
 
   @Override

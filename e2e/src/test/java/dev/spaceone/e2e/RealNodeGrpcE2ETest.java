@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spaceone.operator.api.v1alpha1.Job;
 import dev.spaceone.operator.api.v1alpha1.JobTask;
+import dev.spaceone.operator.desired.PluginRunner;
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -59,6 +61,10 @@ class RealNodeGrpcE2ETest {
   private static final Map<String, Pod> lastSeen = new ConcurrentHashMap<>();
   private static final Map<String, Long> firstSeenNanos = new ConcurrentHashMap<>();
   private static final Map<String, Long> succeededNanos = new ConcurrentHashMap<>();
+  /** When (System.nanoTime) each pod was first seen with its runner terminated, being deleted, and gone. */
+  private static final Map<String, Long> runnerEndedNanos = new ConcurrentHashMap<>();
+  private static final Map<String, Long> deletingNanos = new ConcurrentHashMap<>();
+  private static final Map<String, Long> goneNanos = new ConcurrentHashMap<>();
   /** Pods whose runner was seen started while their plugin sidecar was not yet started (must stay empty). */
   private static final List<String> runnerBeforeSidecar = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final RealNodeCluster cluster;
@@ -100,7 +106,7 @@ class RealNodeGrpcE2ETest {
       org.junit.jupiter.api.Assumptions.abort(reason);
     });
     long started = System.nanoTime();
-    List<Path> images = LocalImages.build("operator", "example-plugin");
+    List<Path> images = LocalImages.build(SpaceOneCluster.REPO, "operator", "example-plugin");
     System.err.println("[e2e] operator and example-plugin images ready after "
         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
     cluster.importImages(images);
@@ -117,6 +123,15 @@ class RealNodeGrpcE2ETest {
         }
         ContainerStatus runner = status(pod, false, "runner");
         ContainerStatus plugin = status(pod, true, "plugin");
+        if (runner != null && runner.getState() != null && runner.getState().getTerminated() != null) {
+          runnerEndedNanos.putIfAbsent(name, now);
+        }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+          deletingNanos.putIfAbsent(name, now);
+        }
+        if (action == Action.DELETED) {
+          goneNanos.putIfAbsent(name, now);
+        }
         boolean runnerStarted = runner != null && runner.getState() != null
             && (runner.getState().getRunning() != null || runner.getState().getTerminated() != null);
         if (runnerStarted && (plugin == null || plugin.getState() == null
@@ -131,7 +146,7 @@ class RealNodeGrpcE2ETest {
       }
     });
     operator = RunningOperator.onRealNode(cluster.plane, ns,
-        Map.of("RUNNER_IMAGE", "docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion()));
+        Map.of("RUNNER_IMAGE", LocalImages.operatorImage(SpaceOneCluster.REPO)));
   }
 
   @AfterAll
@@ -217,36 +232,9 @@ class RealNodeGrpcE2ETest {
     String job = "crash-probe";
     int timeoutSeconds = 180;
     long started = System.nanoTime();
-    cluster.plane.runKubectlWithInput("""
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: crash-account
-          labels:
-            spaceone.dev/collect: crash-probe
-        stringData:
-          access_key: not-a-real-key
-        ---
-        apiVersion: spaceone.dev/v1alpha1
-        kind: Job
-        metadata:
-          name: %s
-        spec:
-          service: inventory
-          collectorId: collector-crash
-          domainId: domain-crash
-          taskTimeoutSeconds: %d
-          backoffLimitPerTask: 0
-          plugin:
-            pluginId: plugin-crash
-            version: "1.0.0"
-            protocol: grpc
-            image: spaceone-example-plugin:%s
-            command: ["spaceone-example-plugin", "no-such-service"]
-          secretSelector:
-            matchLabels:
-              spaceone.dev/collect: crash-probe
-        """.formatted(job, timeoutSeconds, examplePluginVersion()), "apply", "-n", ns, "-f", "-").assertSuccess();
+    applyOneTaskJob(job, timeoutSeconds, """
+        command: ["spaceone-example-plugin", "no-such-service"]
+        """);
     Job finished = awaitFinished(client, ns, job, JOB_TIMEOUT);
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     assertEquals("FAILURE", finished.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
@@ -270,6 +258,119 @@ class RealNodeGrpcE2ETest {
   }
 
   /**
+   * A plugin that ignores SIGTERM, as real SpaceONE images do (Python as PID 1 without a TERM handler; here the
+   * example plugin with SPACEONE_EXAMPLE_SIGTERM=ignore). The task's counts are recorded once the runner exited 0;
+   * then the kubelet stops the sidecar, which only SIGKILL ends when the pod's grace period is over: a grpc pod's
+   * grace period is the operator's short GRPC_POD_GRACE_SECONDS, not Kubernetes' 30 s.
+   */
+  @Test
+  @Order(4)
+  void aPluginThatIgnoresSigtermHoldsItsFinishedPodOnlyForTheShortGracePeriod() {
+    String job = "sigterm-ignored";
+    applySigtermIgnoringJob(job);
+    Job finished = awaitFinished(client, ns, job, JOB_TIMEOUT);
+    assertEquals("SUCCESS", finished.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
+    assertCounts(finished, 6, 0, 0, 0, 6);
+    String podName = SpaceOneCluster.tasks(client, ns, job).get(0).getStatus().getPodName();
+    awaitThat("the pod of " + podName + " to end", Duration.ofMinutes(2), () -> {
+      Pod pod = lastSeen.get(podName);
+      ContainerStatus plugin = status(pod, true, "plugin");
+      return "Succeeded".equals(phase(pod)) && plugin != null && plugin.getState().getTerminated() != null;
+    });
+    Pod pod = lastSeen.get(podName);
+    ContainerStateTerminated runnerEnd = status(pod, false, "runner").getState().getTerminated();
+    ContainerStateTerminated pluginEnd = status(pod, true, "plugin").getState().getTerminated();
+    assertEquals(0, runnerEnd.getExitCode(), "runner: " + runnerEnd);
+    assertEquals(137, pluginEnd.getExitCode(), "the plugin ignored SIGTERM, so SIGKILL ended it: " + pluginEnd);
+    long lingered = Duration.between(Instant.parse(runnerEnd.getFinishedAt()), Instant.parse(pluginEnd.getFinishedAt()))
+        .toSeconds();
+    long watched = Duration.ofNanos(succeededNanos.get(podName) - runnerEndedNanos.get(podName)).toMillis();
+    System.err.println("[e2e] real node grpc: a plugin ignoring SIGTERM; runner exit -> plugin killed " + lingered
+        + " s (kubelet's whole seconds), runner end seen -> pod Succeeded seen " + watched + " ms; grace period "
+        + pod.getSpec().getTerminationGracePeriodSeconds() + " s");
+    // Whole seconds on both timestamps, and the kubelet's sync on a loaded node: over the grace period, yet well
+    // under Kubernetes' 30 s.
+    assertTrue(lingered <= PluginRunner.DEFAULT_POD_GRACE_SECONDS + 10, "the sidecar outlived the runner by "
+        + lingered + " s; grace period " + pod.getSpec().getTerminationGracePeriodSeconds());
+  }
+
+  /**
+   * The same plugin's pod deleted by the operator (the Job canceled while the plugin starts): gone within the short
+   * grace period, not 30 s later.
+   */
+  @Test
+  @Order(5)
+  void aPodOfAPluginThatIgnoresSigtermIsGoneSoonAfterTheOperatorDeletesIt() {
+    String job = "sigterm-canceled";
+    applySigtermIgnoringJob(job);
+    String podName = job + "-0-1";
+    awaitThat("the plugin sidecar of " + podName + " to run", JOB_TIMEOUT, () -> {
+      ContainerStatus plugin = status(lastSeen.get(podName), true, "plugin");
+      return plugin != null && plugin.getState() != null && plugin.getState().getRunning() != null;
+    });
+    cluster.plane.runKubectl("patch", "-n", ns, "jobs.spaceone.dev", job, "--type=merge", "-p",
+        "{\"spec\":{\"cancel\":true}}").assertSuccess();
+    Job finished = awaitFinished(client, ns, job, JOB_TIMEOUT);
+    assertEquals("CANCELED", finished.getStatus().getStatus().toString(), SpaceOneCluster.describe(client, ns, job));
+    awaitThat("the deleted pod " + podName + " to be gone", Duration.ofMinutes(2), () -> goneNanos.containsKey(podName));
+    Pod last = lastSeen.get(podName);
+    ContainerStatus plugin = status(last, true, "plugin");
+    long gone = Duration.ofNanos(goneNanos.get(podName) - deletingNanos.get(podName)).toMillis();
+    System.err.println("[e2e] real node grpc: a plugin ignoring SIGTERM; pod deleted by the operator -> gone " + gone
+        + " ms; grace period " + last.getSpec().getTerminationGracePeriodSeconds() + " s; plugin " + plugin);
+    assertTrue(gone <= (PluginRunner.DEFAULT_POD_GRACE_SECONDS + 10) * 1000L, "gone " + gone + " ms after deletion");
+  }
+
+  /** A one-task inventory Job whose plugin ignores SIGTERM (6 resources: 2 regions of 3 instances). */
+  private void applySigtermIgnoringJob(String job) {
+    applyOneTaskJob(job, 300, """
+        command: ["spaceone-example-plugin", "inventory"]
+        env:
+          - name: SPACEONE_EXAMPLE_SIGTERM
+            value: ignore
+        options:
+          instances_per_region: 3
+        """);
+  }
+
+  /**
+   * Applies a Secret and a one-task inventory Job, both named {@code job}, of the example plugin image; {@code plugin}
+   * holds the rest of spec.plugin (YAML: command, env, options).
+   */
+  private void applyOneTaskJob(String job, int timeoutSeconds, String plugin) {
+    cluster.plane.runKubectlWithInput("""
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: %1$s
+          labels:
+            spaceone.dev/collect: %1$s
+        stringData:
+          access_key: not-a-real-key
+        ---
+        apiVersion: spaceone.dev/v1alpha1
+        kind: Job
+        metadata:
+          name: %1$s
+        spec:
+          service: inventory
+          collectorId: collector-%1$s
+          domainId: domain-example
+          taskTimeoutSeconds: %2$d
+          backoffLimitPerTask: 0
+          secretSelector:
+            matchLabels:
+              spaceone.dev/collect: %1$s
+          plugin:
+            pluginId: plugin-example-inventory
+            version: "1.0.0"
+            protocol: grpc
+            image: spaceone-example-plugin:%3$s
+        %4$s""".formatted(job, timeoutSeconds, examplePluginVersion(), plugin.indent(4)),
+        "apply", "-n", ns, "-f", "-").assertSuccess();
+  }
+
+  /**
    * The pod as the real kubelet ran it: the plugin a native sidecar (init container, restartPolicy Always, a TCP
    * startup probe) started before the runner, the pod Succeeded when the runner exited 0, and the sidecar stopped
    * after that (no restart).
@@ -290,7 +391,7 @@ class RealNodeGrpcE2ETest {
     assertNotNull(sidecar.getStartupProbe().getTcpSocket(), "a TCP startup probe: " + sidecar.getStartupProbe());
     assertEquals("docker.io/library/spaceone-example-plugin:" + examplePluginVersion(),
         status(pod, true, "plugin").getImage());
-    assertEquals("docker.io/library/spaceone-job-operator:" + ChartE2ETest.appVersion(),
+    assertEquals(LocalImages.operatorImage(SpaceOneCluster.REPO),
         status(pod, false, "runner").getImage());
 
     ContainerStatus plugin = status(pod, true, "plugin");

@@ -58,7 +58,7 @@ class SeparateQueryChartE2ETest {
 
   @BeforeAll
   static void install(RealNodeCluster cluster) throws IOException {
-    cluster.importImages(LocalImages.operatorImage());
+    cluster.importImages(RealNodeExtension.operatorImageArchives());
     Path workDir = Files.createDirectories(cluster.plane.workDir().resolve("chart-separate-query"));
     releaseNs = "spaceone-query-system";
     jobsNs = SpaceOneCluster.createNamespace(cluster.plane, "query-jobs");

@@ -60,7 +60,7 @@ final class Analyzer {
       if (!unwindNode.isObject()) {
         throw unwindNode.error("must be an object {path}");
       }
-      rows = AggregateStages.unwind(unwindNode).apply(Statistics.matching(source.records(), filter, budget));
+      rows = AggregateStages.unwind(unwindNode).apply(Statistics.matching(source, filter, budget));
       if (unwindNode.has("filter")) {
         rows = MatchStage.compile(unwindNode, filters.clock()).apply(rows);
       }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 
 /**
  * SpaceONE's list ({@link #search}), stat and analyze over in-memory records. Records are plain
@@ -65,13 +64,13 @@ public final class QueryEngine {
 
   SearchResult search(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
     QueryNode q = QueryNode.root(query, budget);
-    Predicate<Map<String, Object>> filter = filters.compile(q, keywordKeys);
+    Filter filter = filters.compile(q, keywordKeys);
     Sorting sorting = Sorting.read(q.get("sort"));
     Paging paging = Paging.read(q.get("page"), Paging.MAX_LIMIT);
     Projection only = Projection.read(q.get("only"));
     boolean countOnly = q.get("count_only").bool(false);
 
-    List<Map<String, Object>> matched = Statistics.matching(source.records(), filter, budget);
+    List<Map<String, Object>> matched = Statistics.matching(source, filter, budget);
     if (countOnly) {
       return new SearchResult(List.of(), matched.size());
     }

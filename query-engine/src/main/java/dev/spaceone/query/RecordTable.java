@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * beside it some top-level keys as columns over the same slots: <em>text</em> keys dictionary-encoded (an
  * {@code int} code per record, {@code 0} for a missing key) and <em>number</em> keys as {@code long}s. It is
  * updated one record at a time as the informers see changes ({@link #put}, {@link #remove}); a query reads the
- * columns in place under a read lock, never a copy ({@link ColumnarScan}), so a group-by with count and sum
- * over 100,000 records touches a few primitive arrays instead of 100,000 maps.
+ * columns in place under a read lock, never a copy ({@link ColumnarScan}), so a filtered group-by with count,
+ * sum, average, min or max over 100,000 records touches a few primitive arrays instead of 100,000 maps.
  *
  * <p>A value a column cannot hold as-is (a text key holding a number or a list, a number key holding a
  * fraction) marks its record "other" in that column; while any record is "other" in a column, queries that use
@@ -168,6 +168,11 @@ public final class RecordTable {
   /** Slots below this may be in use; read under the read lock. */
   int end() {
     return slots.next;
+  }
+
+  /** The record in a slot (null for a free slot); read under the read lock. */
+  Map<String, Object> record(int slot) {
+    return records[slot];
   }
 
   TextColumn partitionColumn() {
@@ -331,6 +336,16 @@ public final class RecordTable {
     public List<Map<String, Object>> filterAndGroup(Filter filter, GroupStage group, QueryBudget budget)
         throws QueryException {
       return ColumnarScan.filterAndGroup(this, filter, group, budget);
+    }
+
+    @Override
+    public List<Map<String, Object>> matching(Filter filter, QueryBudget budget) throws QueryException {
+      return ColumnarScan.matching(this, filter, budget);
+    }
+
+    @Override
+    public List<Object> distinct(Filter filter, KeyPath key, QueryBudget budget) throws QueryException {
+      return ColumnarScan.distinct(this, filter, key, budget);
     }
 
     /** The scope's records in slot order (the order a columnar scan reads them in); the list is the caller's. */

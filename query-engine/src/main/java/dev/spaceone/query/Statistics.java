@@ -31,7 +31,11 @@ final class Statistics {
     QueryBudget budget = query.budget();
     List<Object> values;
     if (!distinct.isAbsent()) {
-      values = distinct(KeyPath.from(distinct), source.records(), filter, budget);
+      KeyPath key = KeyPath.from(distinct);
+      values = source.distinct(filter, key, budget);
+      if (values == null) {
+        values = distinct(key, source.records(), filter, budget);
+      }
     } else {
       List<Stage> pipeline = stages.compile(aggregate);
       List<Map<String, Object>> rows;
@@ -40,7 +44,7 @@ final class Statistics {
         rows = filterAndGroup(source, filter, group, budget);
         next = 1;
       } else {
-        rows = matching(source.records(), filter, budget);
+        rows = matching(source, filter, budget);
       }
       for (Stage stage : pipeline.subList(next, pipeline.size())) {
         rows = stage.apply(rows);
@@ -56,10 +60,15 @@ final class Statistics {
     return new StatResult(page, (long) values.size());
   }
 
-  static List<Map<String, Object>> matching(List<Map<String, Object>> records,
-      Predicate<Map<String, Object>> filter, QueryBudget budget) throws QueryException {
+  /** The records the filter accepts, in scan order: selected over the source's columns if it can, else tested. */
+  static List<Map<String, Object>> matching(RecordSource source, Filter filter, QueryBudget budget)
+      throws QueryException {
+    List<Map<String, Object>> columnar = source.matching(filter, budget);
+    if (columnar != null) {
+      return columnar;
+    }
     List<Map<String, Object>> matched = new ArrayList<>();
-    for (Map<String, Object> record : records) {
+    for (Map<String, Object> record : source.records()) {
       budget.tick();
       if (filter.test(record)) {
         matched.add(record);

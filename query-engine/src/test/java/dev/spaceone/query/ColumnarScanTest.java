@@ -31,6 +31,8 @@ class ColumnarScanTest {
   private static final List<String> A = List.of("x", "y", "z", "X", "job-1", "", "2024-01-01T00:00:00Z");
   private static final List<String> OPERATORS = List.of("eq", "not", "in", "not_in", "contain", "not_contain",
       "contain_in", "not_contain_in", "regex", "regex_in", "exists", "gt", "lte", "datetime_gt", "timediff_lt");
+  private static final List<String> NUMBER_OPERATORS =
+      List.of("eq", "not", "gt", "gte", "lt", "lte", "in", "not_in", "exists");
   private final JsonNodeFactory nodes = JsonNodeFactory.instance;
   private final QueryEngine engine = new QueryEngine("id", List.of("a"), TestData.CLOCK);
 
@@ -53,6 +55,16 @@ class ColumnarScanTest {
     public List<Map<String, Object>> filterAndGroup(Filter filter, GroupStage group, QueryBudget budget)
         throws QueryException {
       return scope.filterAndGroup(filter, group, budget);
+    }
+
+    @Override
+    public List<Map<String, Object>> matching(Filter filter, QueryBudget budget) throws QueryException {
+      return scope.matching(filter, budget);
+    }
+
+    @Override
+    public List<Object> distinct(Filter filter, KeyPath key, QueryBudget budget) throws QueryException {
+      return scope.distinct(filter, key, budget);
     }
   }
 
@@ -148,12 +160,18 @@ class ColumnarScanTest {
     Set<String> partitions = random.nextInt(4) == 0 ? Set.of("ns1") : Set.of("ns0", "ns1", "ns2", "elsewhere");
     Watched watched = new Watched(table.scope(partitions));
     List<Map<String, Object>> maps = table.scope(partitions).records();
-    boolean analyze = query.has("group_by");
-    String columns = answer(() -> analyze ? engine.analyze(watched, query, QueryBudget.start(QueryLimits.defaults()))
-        : engine.stat(watched, query, QueryBudget.start(QueryLimits.defaults())));
-    String expected = answer(() -> analyze ? engine.analyze(maps, query) : engine.stat(maps, query));
+    String columns = answer(() -> run(watched, query, QueryBudget.start(QueryLimits.defaults())));
+    String expected = answer(() -> run(() -> maps, query, QueryBudget.start(QueryLimits.defaults())));
     assertEquals(expected, columns, query.toString());
     return watched.listed == 0;
+  }
+
+  /** A search (it has count_only), an analyze (it has fields) or a stat. */
+  private Object run(RecordSource source, JsonNode query, QueryBudget budget) throws QueryException {
+    if (query.has("count_only")) {
+      return engine.search(source, query, budget);
+    }
+    return query.has("fields") ? engine.analyze(source, query, budget) : engine.stat(source, query, budget);
   }
 
   private interface Run {
@@ -227,19 +245,42 @@ class ColumnarScanTest {
     return r;
   }
 
-  /** A stat (aggregate with a group first) or analyze query; eligible ones use only column keys, count and sum. */
+  /**
+   * A stat (distinct, or aggregate with a group first) or analyze query; eligible ones use only column keys
+   * (text keys for groups and distinct) and the operators the columns serve.
+   */
   private JsonNode query(Random random, boolean eligible) {
     List<String> keys = new ArrayList<>(List.of("a", "b", "c", "ns"));
+    List<String> filterKeys = new ArrayList<>(List.of("a", "b", "c", "ns", "n", "m"));
     if (!eligible) {
       keys.add("d");
       keys.add("o.p");
+      filterKeys.add("d");
+      filterKeys.add("o.p");
     }
     ObjectNode query = nodes.objectNode();
     if (random.nextInt(3) > 0) {
-      query.set("filter", conditions(random, keys));
+      query.set("filter", conditions(random, filterKeys));
     }
     if (random.nextInt(4) == 0) {
-      query.set("filter_or", conditions(random, keys));
+      query.set("filter_or", conditions(random, filterKeys));
+    }
+    if (random.nextInt(8) == 0) { // a search: the filter alone, counted or paged
+      query.put("count_only", random.nextBoolean());
+      if (random.nextBoolean()) {
+        query.putArray("sort").addObject().put("key", random.nextBoolean() ? "b" : "n").put("desc", random.nextBoolean());
+      }
+      if (random.nextBoolean()) {
+        query.putObject("page").put("start", 1 + random.nextInt(20)).put("limit", random.nextInt(30));
+      }
+      return query;
+    }
+    if (random.nextInt(7) == 0) {
+      query.put("distinct", eligible || random.nextBoolean() ? keys.get(random.nextInt(keys.size())) : "n");
+      if (random.nextBoolean()) {
+        query.putObject("page").put("start", 1 + random.nextInt(3)).put("limit", random.nextInt(4));
+      }
+      return query;
     }
     int groupKeys = random.nextInt(4);
     List<String> chosen = new ArrayList<>();
@@ -251,17 +292,21 @@ class ColumnarScanTest {
     }
     List<String[]> fields = new ArrayList<>(); // {name, operator, key}
     fields.add(new String[] {"count", "count", null});
-    if (random.nextBoolean()) {
-      fields.add(new String[] {"n_sum", "sum", "n"});
-    }
-    if (random.nextBoolean()) {
-      fields.add(new String[] {"m_sum", "sum", "m"});
+    List<String[]> served = List.of(new String[] {"sum", "n"}, new String[] {"sum", "m"},
+        new String[] {"average", "n"}, new String[] {"average", "m"}, new String[] {"max", "n"},
+        new String[] {"min", "m"}, new String[] {"max", "a"}, new String[] {"min", "b"}, new String[] {"min", "ns"},
+        new String[] {"first", "n"}, new String[] {"last", "a"}, new String[] {"first", "b"},
+        new String[] {"last", "m"}, new String[] {"add_to_set", "b"}, new String[] {"add_to_set", "ns"});
+    List<String[]> unserved = List.of(new String[] {"sum", "a"}, new String[] {"average", "b"},
+        new String[] {"max", "d"}, new String[] {"push", "a"}, new String[] {"add_to_set", "n"},
+        new String[] {"first", "o.p"});
+    for (int i = random.nextInt(4); i > 0; i--) {
+      String[] field = served.get(random.nextInt(served.size()));
+      fields.add(new String[] {field[0] + "_" + field[1] + "_" + i, field[0], field[1]});
     }
     if (!eligible && random.nextBoolean()) {
-      fields.add(new String[] {"n_max", random.nextBoolean() ? "max" : "average", "n"});
-    }
-    if (!eligible && random.nextInt(4) == 0) {
-      fields.add(new String[] {"a_sum", "sum", "a"});
+      String[] field = unserved.get(random.nextInt(unserved.size()));
+      fields.add(new String[] {field[0] + "_" + field[1].replace('.', '_'), field[0], field[1]});
     }
     if (random.nextInt(3) == 0) {
       ArrayNode groupBy = query.putArray("group_by");
@@ -289,6 +334,13 @@ class ColumnarScanTest {
         f.put("key", field[2]);
       }
     }
+    for (String[] field : fields) {
+      if (field[1].equals("add_to_set") && random.nextBoolean()) { // SpaceONE's count distinct
+        pipeline.addObject().putObject("project").putArray("fields").addObject().put("name", "distinct")
+            .put("key", field[0]).put("operator", "size");
+        break;
+      }
+    }
     if (random.nextBoolean()) {
       pipeline.addObject().putObject("sort").put("key", "count").put("desc", random.nextBoolean());
     }
@@ -302,8 +354,13 @@ class ColumnarScanTest {
     ArrayNode list = nodes.arrayNode();
     int count = random.nextInt(4);
     for (int i = 0; i < count; i++) {
+      String key = keys.get(random.nextInt(keys.size()));
+      if (NUMBER.contains(key)) {
+        list.add(numberCondition(random, key));
+        continue;
+      }
       String operator = OPERATORS.get(random.nextInt(OPERATORS.size()));
-      ObjectNode condition = list.addObject().put("k", keys.get(random.nextInt(keys.size()))).put("o", operator);
+      ObjectNode condition = list.addObject().put("k", key).put("o", operator);
       switch (operator) {
         case "in", "not_in", "contain_in", "not_contain_in", "regex_in" -> {
           ArrayNode values = condition.putArray("v");
@@ -321,6 +378,36 @@ class ColumnarScanTest {
       }
     }
     return list;
+  }
+
+  /** A condition on a number key: comparisons, (not) in and exists, with whole, fractional and odd values. */
+  private ObjectNode numberCondition(Random random, String key) {
+    String operator = NUMBER_OPERATORS.get(random.nextInt(NUMBER_OPERATORS.size()));
+    ObjectNode condition = nodes.objectNode().put("k", key).put("o", operator);
+    switch (operator) {
+      case "in", "not_in" -> {
+        ArrayNode values = condition.putArray("v");
+        for (int v = random.nextInt(4); v >= 0; v--) {
+          values.add(numberValue(random));
+        }
+        if (random.nextInt(5) == 0) {
+          values.addNull();
+        }
+      }
+      case "exists" -> condition.put("v", random.nextBoolean());
+      default -> condition.set("v", numberValue(random));
+    }
+    return condition;
+  }
+
+  private JsonNode numberValue(Random random) {
+    return switch (random.nextInt(8)) {
+      case 0 -> nodes.numberNode(random.nextInt(5) + 0.5);
+      case 1 -> nodes.numberNode(Long.MAX_VALUE - random.nextInt(3));
+      case 2 -> nodes.textNode(String.valueOf(random.nextInt(5)));
+      case 3 -> nodes.numberNode(random.nextInt(2000) - 200);
+      default -> nodes.numberNode(random.nextInt(6));
+    };
   }
 
   private static String value(Random random, String operator) {

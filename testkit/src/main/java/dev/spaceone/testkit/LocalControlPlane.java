@@ -107,6 +107,8 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Path serviceAccountKey;
   private final Path serviceAccountPub;
   private final List<Child> children = new CopyOnWriteArrayList<>();
+  /** What runs against this control plane and must stop before it (a real node): see {@link #stopsFirst}. */
+  private final List<AutoCloseable> dependents = new CopyOnWriteArrayList<>();
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
   private final AtomicInteger counter = new AtomicInteger();
   private final Thread shutdownHook;
@@ -476,6 +478,15 @@ public final class LocalControlPlane implements AutoCloseable {
 
   // ---------------------------------------------------------------- stopping
 
+  /**
+   * {@code dependent} is closed before this control plane stops, also when both are stopped by shutdown hooks (which
+   * the JVM runs at once): a real node deletes its pods through the apiserver and keeps its state in this plane's
+   * folder.
+   */
+  public void stopsFirst(AutoCloseable dependent) {
+    dependents.add(dependent);
+  }
+
   /** Stops the children (controller-manager, apiserver, etcd) and deletes the temp folder unless e2e.keep. */
   @Override
   public void close() {
@@ -495,6 +506,15 @@ public final class LocalControlPlane implements AutoCloseable {
       return;
     }
     closed = true;
+    List<AutoCloseable> first = new ArrayList<>(dependents);
+    java.util.Collections.reverse(first);
+    for (AutoCloseable dependent : first) {
+      try {
+        dependent.close();
+      } catch (Exception e) {
+        LOG.warn("could not stop " + dependent + " before the control plane: " + e, e);
+      }
+    }
     stopAll();
     if (keepWorkDir || Boolean.parseBoolean(setting("e2e.keep", "SPACEONE_E2E_KEEP"))) {
       LOG.warn("kept " + workDir);
@@ -529,7 +549,7 @@ public final class LocalControlPlane implements AutoCloseable {
     Path log = logFile(name);
     try {
       Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-      ProcessBuilder builder = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
           .directory(workDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -573,6 +593,19 @@ public final class LocalControlPlane implements AutoCloseable {
     return children.stream().filter(c -> c != except)
         .map(c -> "---- " + c.name + " (" + c.log + "):\n" + tail(c.log))
         .collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * {@code command} started in a session of its own ({@code setsid}, which execs it under the same pid), where the
+   * machine has setsid: Ctrl-C in a terminal signals the whole foreground process group, and the children must
+   * not stop before the JVM's shutdown hooks stop them in order (a node's pods through the apiserver and kubelet).
+   */
+  static List<String> inOwnSession(List<String> command) {
+    return RealNode.which("setsid").map(setsid -> {
+      List<String> wrapped = new ArrayList<>(List.of(setsid.toString()));
+      wrapped.addAll(command);
+      return wrapped;
+    }).orElse(command);
   }
 
   static String tail(Path log) {

@@ -179,6 +179,7 @@ public final class RealNode implements AutoCloseable {
     }
     shutdownHook = new Thread(this::cleanUp, "spaceone-real-node-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    plane.stopsFirst(this);
   }
 
   private static FileLock acquire(FileChannel channel) throws IOException {
@@ -488,6 +489,11 @@ public final class RealNode implements AutoCloseable {
     }
     try {
       KubernetesClient client = plane.client();
+      // Cordoned first: a controller still running (an operator whose pods are deleted) cannot put new ones here.
+      client.nodes().withName(NODE_NAME).edit(n -> {
+        n.getSpec().setUnschedulable(true);
+        return n;
+      });
       List<Pod> pods = client.pods().inAnyNamespace().withField("spec.nodeName", NODE_NAME).list().getItems();
       for (Pod pod : pods) {
         var resource = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
@@ -694,7 +700,8 @@ public final class RealNode implements AutoCloseable {
     Path log = logFile(name);
     try {
       Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+      ProcessBuilder builder = new ProcessBuilder(LocalControlPlane.inOwnSession(command)).directory(dir.toFile())
+          .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().remove("KUBECONFIG");
@@ -813,9 +820,14 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  private static String readSysctl(String key) {
+  /**
+   * A sysctl's value, read through a buffered reader: {@code Files.readString} returned "1" for a kernel.panic of
+   * "10" (a sysctl file answers only a read at offset 0, and readString reads a file of size 0 in several reads),
+   * so kernel.panic was never put back.
+   */
+  static String readSysctl(String key) {
     try {
-      return Files.readString(Paths.get("/proc/sys", key)).trim();
+      return String.join("\n", Files.readAllLines(Paths.get("/proc/sys", key))).trim();
     } catch (IOException e) {
       return null;
     }

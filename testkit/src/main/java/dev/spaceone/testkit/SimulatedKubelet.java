@@ -44,15 +44,22 @@ public final class SimulatedKubelet implements AutoCloseable {
   /**
    * What the plugin in a pod does: runs this long, then exits with this code and result file; after SIGTERM it
    * exits within {@code stopTime} (zero: at once; {@link #IGNORES_SIGTERM}: only SIGKILL stops it). {@code log}
-   * is what it printed (null: nothing), served as the pod's log.
+   * is what it printed (null: nothing), served as the pod's log. {@code neverServes}: a grpc plugin sidecar that
+   * exits with {@code exitCode} before it serves, restarted by the kubelet, so the runner never starts.
    */
-  public record PluginRun(Duration runTime, int exitCode, String result, Duration stopTime, String log) {
+  public record PluginRun(Duration runTime, int exitCode, String result, Duration stopTime, String log,
+      boolean neverServes) {
     public PluginRun(Duration runTime, int exitCode, String result) {
-      this(runTime, exitCode, result, Duration.ZERO, null);
+      this(runTime, exitCode, result, Duration.ZERO, null, false);
     }
 
     public PluginRun(Duration runTime, int exitCode, String result, Duration stopTime) {
-      this(runTime, exitCode, result, stopTime, null);
+      this(runTime, exitCode, result, stopTime, null, false);
+    }
+
+    /** A grpc pod whose plugin sidecar exits with {@code exitCode} before it serves, again after each restart. */
+    public static PluginRun neverServes(int exitCode) {
+      return new PluginRun(IGNORES_SIGTERM, exitCode, null, Duration.ZERO, null, true);
     }
 
     public static PluginRun succeeds(Duration runTime, String result) {
@@ -60,11 +67,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     public PluginRun ignoringSigterm() {
-      return new PluginRun(runTime, exitCode, result, IGNORES_SIGTERM, log);
+      return new PluginRun(runTime, exitCode, result, IGNORES_SIGTERM, log, neverServes);
     }
 
     public PluginRun withLog(String printed) {
-      return new PluginRun(runTime, exitCode, result, stopTime, printed);
+      return new PluginRun(runTime, exitCode, result, stopTime, printed, neverServes);
     }
   }
 
@@ -83,7 +90,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
-  private enum State { PENDING, RUNNING, ENDED }
+  private enum State { PENDING, CRASH_LOOP, RUNNING, ENDED }
 
   /** A pod's container; guarded by the kubelet's lock. */
   private final class Container {
@@ -237,6 +244,10 @@ public final class SimulatedKubelet implements AutoCloseable {
         return;
       }
     }
+    if (run.neverServes()) {
+      crashLoop(container, run.exitCode());
+      return;
+    }
     // Started only if the pod, as stored, is not being deleted: a kubelet never starts a deleted pod.
     boolean started = editStatus(container, (p, status) -> {
       if (p.getMetadata().getDeletionTimestamp() != null || isEnded(p)) {
@@ -274,6 +285,36 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * A grpc pod whose plugin sidecar exited before serving and was restarted (CrashLoopBackOff): the pod stays
+   * Pending and its runner waits, as a kubelet reports it, until the pod is deleted.
+   */
+  private void crashLoop(Container container, int exitCode) {
+    boolean reported = editStatus(container, (p, status) -> {
+      if (p.getMetadata().getDeletionTimestamp() != null || isEnded(p)) {
+        return false;
+      }
+      status.setPhase("Pending");
+      status.setStartTime(now());
+      status.setInitContainerStatuses(List.of(new ContainerStatusBuilder().withName("plugin").withStarted(false)
+          .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(exitCode).withReason("Error")
+          .withFinishedAt(now()).endTerminated().endLastState()
+          .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()));
+      status.setContainerStatuses(List.of(new ContainerStatusBuilder().withName(container.containerName)
+          .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState().build()));
+      return true;
+    });
+    synchronized (this) {
+      if (!reported || container.deletionSeen != null) {
+        container.state = State.ENDED;
+      } else {
+        container.state = State.CRASH_LOOP;
+        return;
+      }
+    }
+    executor.execute(() -> confirmDeletion(container));
+  }
+
   /** A pod deleted before its container started: it ends without running, and its deletion is confirmed. */
   private void endUnstarted(Container container) {
     synchronized (this) {
@@ -294,7 +335,19 @@ public final class SimulatedKubelet implements AutoCloseable {
       if (container.state == State.RUNNING) {
         stop(container, graceOf(pod));
       }
+      if (container.state != State.CRASH_LOOP) {
+        return;
+      }
+      // Nothing runs but a sidecar between restarts: the pod ends at once, its runner never started.
+      container.state = State.ENDED;
     }
+    executor.execute(() -> {
+      editStatus(container, (p, status) -> {
+        status.setPhase("Failed");
+        return true;
+      });
+      confirmDeletion(container);
+    });
   }
 
   private void gone(Pod pod) {

@@ -76,6 +76,8 @@ public final class RealBenchmark {
   private final LocalControlPlane plane;
   private final KubernetesClient client;
   private final List<Process> children = new ArrayList<>();
+  /** The operator's query API, which a {@link StatProbe} polls during each fan-out. */
+  private StatProbe.Endpoint queryApi;
 
   private RealBenchmark(LocalControlPlane plane) {
     this.plane = plane;
@@ -225,6 +227,8 @@ public final class RealBenchmark {
       }
     }));
 
+    StatProbe stat = StatProbe.start(queryApi, plane.issueClientCertificate("bench-stat", "system:masters"), ns,
+        Duration.ofSeconds(60));
     Map<String, Long> before = operatorWrites();
     operator.heap.resetPeak();
     double cpuBefore = cpuSeconds(operator.process.pid());
@@ -236,6 +240,7 @@ public final class RealBenchmark {
     });
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = cpuSeconds(operator.process.pid()) - cpuBefore;
+    StatProbe.Result stats = stat.stop();
     Job finished = client.resources(Job.class).inNamespace(ns).withName("fanout").get();
     if (finished.getStatus().getStatus() != JobState.SUCCESS || finished.getStatus().getSuccessTasks() != tasks) {
       throw new IllegalStateException("the Job did not succeed with every task: " + finished.getStatus().getStatus()
@@ -257,6 +262,7 @@ public final class RealBenchmark {
       }
     });
     delta.merge("POST spaceone.dev/jobs", -1L, Long::sum); // the bench's own create
+    delta.remove("POST authorization.k8s.io/subjectaccessreviews"); // the query API authorizing the stat probe
     long writes = delta.values().stream().mapToLong(Long::longValue).sum();
     List<Long> lags = new ArrayList<>();
     terminalSeen.forEach((task, seen) -> {
@@ -275,6 +281,7 @@ public final class RealBenchmark {
     System.out.printf(Locale.ROOT,
         "BENCH real-fanout tasks=%d tasks_per_s=%.1f writes_per_task=%.2f status_p99_ms=%d peak_heap_mb=%d%n",
         tasks, rate, (double) writes / tasks, p99, peakMb);
+    System.out.println(StatProbe.benchLine(tasks, stats));
     return rate;
   }
 
@@ -404,6 +411,8 @@ public final class RealBenchmark {
     builder.environment().put("LEADER_ELECTION_NAMESPACE", leaseNs);
     builder.environment().put("MANAGEMENT_PORT", "-1");
     builder.environment().put("LOG_LEVEL", "warn");
+    queryApi = StatProbe.Endpoint.create(plane.workDir());
+    builder.environment().putAll(queryApi.env());
     Process process = start("operator", builder);
     await("the operator to take its Lease", () -> client.leases().inNamespace(leaseNs).list().getItems().stream()
         .anyMatch(l -> l.getSpec().getHolderIdentity() != null && !l.getSpec().getHolderIdentity().isEmpty()));

@@ -214,6 +214,8 @@ public final class TaskPodBuilder {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withActiveDeadlineSeconds(spec.getTimeoutSeconds())
+        // A plugin image that ignores SIGTERM would hold the pod this long after the runner ended.
+        .withTerminationGracePeriodSeconds(plugin.isGrpc() ? runner.podGraceSeconds() : null)
         .withServiceAccountName(plugin.getServiceAccountName())
         // A plugin talks to clouds, not to this cluster.
         .withAutomountServiceAccountToken(false)

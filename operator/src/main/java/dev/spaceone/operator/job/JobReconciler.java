@@ -184,6 +184,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
             (a, b) -> a));
     int attempt = attempts.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
     Pod pod = attempts.get(attempt);
+    PlanningAttempts.supersededBy(attempts, attempt).forEach(p -> release(p, context));
     if (recorded != null) {
       pod = attempts.values().stream().filter(p -> p.getMetadata().getName().equals(recorded.getPodName()))
           .findFirst().orElse(null);
@@ -227,7 +228,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
     boolean succeeded = planned(pod);
-    Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PodOutcomes.of(pod, now);
+    Optional<AttemptOutcome> failed = succeeded ? Optional.empty() : PlanningAttempts.outcome(pod, now);
     if (!succeeded && failed.isEmpty()) {
       return untilDeadline(job, write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context), now);
     }
@@ -288,7 +289,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
     if (firstSeen) {
       events.warning(job, "PlanningAttemptFailed", why + "; " + (allowed - attempt) + " retries left");
     }
-    release(pod, context);
+    retire(pod, context);
     Instant due = failedAt(pod, failed).plus(settings.retryDelay(attempt));
     UpdateControl<Job> control = write(job, JobStatusAggregator.aggregate(job, tasks, 0, now), now, context);
     if (now.isBefore(due)) {
@@ -473,6 +474,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
       String secret = secrets.get(i);
       int attempt = attempts.get(i).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
       Pod pod = attempts.get(i).get(attempt);
+      PlanningAttempts.supersededBy(attempts.get(i), attempt).forEach(p -> release(p, context));
       if (pod == null) {
         allEnded = false;
         if (!suspended) {
@@ -484,7 +486,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         plannedPods.put(i, pod);
         continue;
       }
-      Optional<AttemptOutcome> failed = PodOutcomes.of(pod, now);
+      Optional<AttemptOutcome> failed = PlanningAttempts.outcome(pod, now);
       if (failed.isEmpty()) {
         allEnded = false;
         continue;
@@ -505,7 +507,7 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
         events.warning(job, "PlanningAttemptFailed", "Secret " + secret + ": " + why + "; "
             + (allowed - attempt) + " retries left");
       }
-      release(pod, context);
+      retire(pod, context);
       Instant due = failedAt(pod, failed.get()).plus(settings.retryDelay(attempt));
       if (now.isBefore(due)) {
         Duration left = Duration.between(now, due);
@@ -637,8 +639,21 @@ public class JobReconciler implements Reconciler<Job>, AutoCloseable {
   private void release(Pod pod, Context<Job> context) {
     PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod, TaskPodBuilder.PLAN_FINALIZER);
-    if (released != null) {
-      planningPods(context).handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
+    if (released == null) {
+      released = PodFinalizers.release(context.getClient(), pod, PlanningAttempts.RETIRED_FINALIZER);
+    }
+    cached(pod, released, context);
+  }
+
+  /** A failed planning attempt that will be retried (see {@link PlanningAttempts#retire}). */
+  private void retire(Pod pod, Context<Job> context) {
+    cached(pod, PlanningAttempts.retire(context.getClient(), pod), context);
+  }
+
+  /** The next reconcile sees the pod as stored now, not a stale cached copy. */
+  private static void cached(Pod pod, Pod stored, Context<Job> context) {
+    if (stored != null) {
+      planningPods(context).handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, pod);
     }
   }
 

@@ -35,10 +35,21 @@ public final class PodFinalizers {
 
   /** {@link #release(KubernetesClient, Pod)} for another of the operator's finalizers. */
   public static Pod release(KubernetesClient client, Pod pod, String finalizer) {
+    return replace(client, pod, finalizer, null);
+  }
+
+  /**
+   * {@link #release(KubernetesClient, Pod)} that puts {@code replacement} (when not null) in the released
+   * finalizer's place in the same update: the pod is never without either.
+   */
+  public static Pod replace(KubernetesClient client, Pod pod, String finalizer, String replacement) {
     Pod current = pod;
     for (int attempt = 1; current != null && holds(current, finalizer); attempt++) {
       Pod released = Serialization.clone(current);
       released.getMetadata().getFinalizers().remove(finalizer);
+      if (replacement != null && !released.getMetadata().getFinalizers().contains(replacement)) {
+        released.getMetadata().getFinalizers().add(replacement);
+      }
       try {
         return client.resource(released).update();
       } catch (KubernetesClientException e) {

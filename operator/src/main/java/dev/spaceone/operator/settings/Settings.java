@@ -38,7 +38,8 @@ public record Settings(OperatorSettings operator, String logLevel, QueryServerCo
         (int) read.number("RECONCILE_THREADS", 50),
         (int) read.number("MANAGEMENT_PORT", 8080),
         read.text("HOSTNAME", localHostName()),
-        PluginRunner.fromEnvironment(env));
+        PluginRunner.fromEnvironment(env).withPodGraceSeconds(
+            read.count("GRPC_POD_GRACE_SECONDS", PluginRunner.DEFAULT_POD_GRACE_SECONDS)));
     String queryPort = read.text("QUERY_PORT", "");
     QueryServerConfig defaults = QueryServerConfig.defaults();
     HttpLimits d = defaults.limits();

@@ -263,6 +263,7 @@ class HelmChartTest {
     // The runner of grpc task pods: the operator's own image unless runner.image says otherwise.
     assertEquals("spaceone-job-operator:0.1.0", env.remove("RUNNER_IMAGE"));
     assertEquals(PluginRunner.DEFAULT_COMMAND, env.remove("RUNNER_COMMAND"));
+    assertEquals(String.valueOf(PluginRunner.DEFAULT_POD_GRACE_SECONDS), env.remove("GRPC_POD_GRACE_SECONDS"));
     // The chart's query limits are the engine's documented defaults.
     for (QueryLimits.Limit limit : QueryLimits.Limit.values()) {
       assertEquals(String.valueOf(limit.defaultValue()), env.remove(limit.setting()), limit.setting());

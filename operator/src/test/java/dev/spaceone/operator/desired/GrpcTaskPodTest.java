@@ -76,6 +76,18 @@ class GrpcTaskPodTest {
     assertEquals("Never", pod.getSpec().getRestartPolicy());
   }
 
+  /**
+   * SpaceONE's images ignore SIGTERM (Python as PID 1): the sidecar, stopped once the runner exited, or a deleted
+   * pod, is killed after the operator's short grace period instead of Kubernetes' 30 s.
+   */
+  @Test
+  void grpcPodsHaveTheShortGracePeriodOfTheSettings() {
+    assertEquals(PluginRunner.DEFAULT_POD_GRACE_SECONDS, pod(JOB).getSpec().getTerminationGracePeriodSeconds());
+    assertEquals(2L, TestJobs.pod(JOB, RUNNER.withPodGraceSeconds(2)).getSpec().getTerminationGracePeriodSeconds());
+    assertNull(pod(FILE_JOB).getSpec().getTerminationGracePeriodSeconds(),
+        "a file plugin is the main container: Kubernetes' default grace period");
+  }
+
   @Test
   void theRunnerIsTheMainContainerWithTheContractsEnvironment() {
     Pod pod = pod(JOB);
@@ -175,6 +187,7 @@ class GrpcTaskPodTest {
     assertEquals(List.of("plan"), runner.getArgs());
     assertEquals("", env(runner).get("SPACEONE_JOB_TASK_ID"));
     assertEquals("Always", pod.getSpec().getInitContainers().get(0).getRestartPolicy());
+    assertEquals(PluginRunner.DEFAULT_POD_GRACE_SECONDS, pod.getSpec().getTerminationGracePeriodSeconds());
     assertEquals("cost-secret", pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null
         && v.getName().equals("secret")).findFirst().orElseThrow().getSecret().getSecretName());
     JsonNode json = Serialization.jsonMapper().readTree(pod.getMetadata().getAnnotations().get("spaceone.dev/task-json"));

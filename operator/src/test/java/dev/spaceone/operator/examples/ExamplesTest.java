@@ -57,7 +57,7 @@ class ExamplesTest {
   @Test
   void everyExampleFileSaysWhatItShows() {
     List<Path> files = ExampleManifests.files();
-    assertEquals(14, files.size(), files.toString());
+    assertEquals(16, files.size(), files.toString());
     for (Path file : files) {
       assertTrue(readString(file).startsWith("# "), file + " starts with a comment saying what it shows");
     }

@@ -39,9 +39,10 @@ class SettingsTest {
         Map.entry("LOG_LEVEL", "debug"), Map.entry("QUERY_PORT", "8443"), Map.entry("QUERY_TLS_DIR", "/tls"),
         Map.entry("QUERY_WORKER_THREADS", "3"), Map.entry("QUERY_MAX_BODY_BYTES", "2048"),
         Map.entry("QUERY_SAR_CACHE_TTL_SECONDS", "5"), Map.entry("QUERY_SAR_CACHE_SIZE", "9"),
-        Map.entry("QUERY_MAX_CONDITIONS", "4")));
+        Map.entry("QUERY_MAX_CONDITIONS", "4"), Map.entry("GRPC_POD_GRACE_SECONDS", "2")));
     assertEquals(new OperatorSettings(Set.of("a", "b"), false, "lease", Duration.ofMillis(250),
-        Duration.ofSeconds(3), Duration.ofSeconds(30), 7, -1, "op-1", PluginRunner.DEFAULT), settings.operator());
+        Duration.ofSeconds(3), Duration.ofSeconds(30), 7, -1, "op-1", PluginRunner.DEFAULT.withPodGraceSeconds(2)),
+        settings.operator());
     assertEquals("debug", settings.logLevel());
     QueryServerConfig query = settings.queryServer();
     assertEquals(List.of(8443, Path.of("/tls"), 3, 2048L, Duration.ofSeconds(5), 9),

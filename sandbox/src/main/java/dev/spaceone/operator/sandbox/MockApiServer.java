@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -19,8 +18,9 @@ import java.util.List;
 
 /**
  * The sandbox's Kubernetes API: fabric8's mock server in CRUD mode, a real HTTP endpoint on 127.0.0.1, with the
- * product's CRDs installed (so Job and JobTask statuses go through the status subresource). It stores objects and
- * serves watches; it does not validate, run controllers, collect garbage or run pods (the sandbox adds the last two).
+ * product's CRDs installed (so Job and JobTask statuses go through the status subresource). It stores objects (each
+ * with a random uid: {@link RandomUidCrudDispatcher}) and serves watches; it does not validate, run controllers,
+ * collect garbage or run pods (the sandbox adds the last two).
  */
 public final class MockApiServer implements SandboxCluster {
   /** The port is taken; the message says which. */
@@ -56,8 +56,7 @@ public final class MockApiServer implements SandboxCluster {
         throw new PortInUseException(port, e);
       }
     }
-    unrepeatableUids();
-    DiscoveryDispatcher dispatcher = new DiscoveryDispatcher(new KubernetesCrudDispatcher());
+    DiscoveryDispatcher dispatcher = new DiscoveryDispatcher(new RandomUidCrudDispatcher());
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         dispatcher, false);
     try {
@@ -72,31 +71,6 @@ public final class MockApiServer implements SandboxCluster {
     }
     return api;
   }
-
-  /**
-   * fabric8's mock gives objects the uids {@code new UUID(0, n)} from a JVM-wide counter starting at 1
-   * ({@code Utils.generateId}), so every sandbox run hands out the same uids in the same order. Kubernetes' uids
-   * are unique in time and space, and what outlives a run relies on that: the resource store tells two runs of a
-   * Job apart by the Job's uid (with the same uid every run, a second run counted its resources as created
-   * again). Starting the counter at a random point makes uids of different runs differ, as in a cluster.
-   */
-  static void unrepeatableUids() {
-    try {
-      java.lang.reflect.Field counter = io.fabric8.kubernetes.client.utils.Utils.class.getDeclaredField("leastSigBits");
-      counter.setAccessible(true);
-      java.util.concurrent.atomic.AtomicLong next = (java.util.concurrent.atomic.AtomicLong) counter.get(null);
-      // Runs in one JVM (the tests) keep counting up; a fresh JVM jumps to a random point of a 2^62 range.
-      if (next.get() < FIRST_UID) {
-        next.set(FIRST_UID + (new java.security.SecureRandom().nextLong() >>> 2));
-      }
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("fabric8's mock server no longer numbers uids as the sandbox expects "
-          + "(Utils.leastSigBits): the sandbox's uids would repeat between runs", e);
-    }
-  }
-
-  /** Below this the counter is fabric8's own (from 1); from it, seeded by {@link #unrepeatableUids()}. */
-  static final long FIRST_UID = 1L << 40;
 
   /** Serves {@code query.spaceone.dev} from the query server at {@code url}, through {@code client}. */
   void forwardQueries(String url, java.net.http.HttpClient client) {

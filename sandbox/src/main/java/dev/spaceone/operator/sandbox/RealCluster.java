@@ -2,6 +2,8 @@ package dev.spaceone.operator.sandbox;
 
 import dev.spaceone.operator.crd.CustomResourceDefinitions;
 import dev.spaceone.testkit.LocalControlPlane;
+import dev.spaceone.testkit.LocalImages;
+import dev.spaceone.testkit.RealNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -26,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  * rules), collects garbage, and authenticates and authorizes: the sandbox's components use the admin (system:masters)
  * client certificate, and the query API runs as in a cluster, trusting the API server's client CA and front-proxy and
  * asking it SubjectAccessReviews.
+ *
+ * <p>With a real node ({@code --node real}, {@link RealNode}): also kube-scheduler and the node controllers, and
+ * containerd with a kubelet on this machine that run the task pods as containers from locally built images
+ * ({@link LocalImages}); kube-apiserver then serves pod logs from that kubelet. {@link #close()} removes the node
+ * (pods, containers, mounts, cgroups, bridge) before it stops the control plane.
  */
 final class RealCluster implements SandboxCluster {
   private final Optional<String> queryAddress;
@@ -35,6 +42,7 @@ final class RealCluster implements SandboxCluster {
 
   private final LocalControlPlane plane;
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private RealNode node;
   private volatile boolean aggregated;
 
   private RealCluster(LocalControlPlane plane, String queryAddress) {
@@ -42,12 +50,28 @@ final class RealCluster implements SandboxCluster {
     this.plane = plane;
   }
 
-  /** Starts the control plane and installs the CRDs; throws with a clear message when the binaries are missing. */
-  static RealCluster start(String queryAddress) {
+  /**
+   * Why the sandbox cannot run a real node here (not root, a package or the kubelet missing, not run from the
+   * repository), or empty.
+   */
+  static Optional<String> realNodeUnavailableReason(Path workingFolder) {
+    return RealNode.unavailableReason()
+        .or(() -> LocalImages.unavailableReason().map(reason -> "no real node: " + reason))
+        .or(() -> LocalImages.repository(workingFolder).isPresent() ? Optional.empty()
+            : Optional.of("no real node: no " + LocalImages.SCRIPT + " in " + workingFolder.toAbsolutePath()
+                + " or a parent (run the sandbox from the repository) to build its images"));
+  }
+
+  /**
+   * Starts the control plane and installs the CRDs, then, given the OCI archives of the node's images (null: no
+   * node), a real node; throws with a clear message when the binaries are missing.
+   */
+  static RealCluster start(String queryAddress, List<Path> nodeImages) {
     LocalControlPlane.unavailableReason().ifPresent(reason -> {
       throw new IllegalStateException("--control-plane real: " + reason);
     });
-    RealCluster cluster = new RealCluster(LocalControlPlane.start(), queryAddress);
+    RealCluster cluster = new RealCluster(nodeImages == null ? LocalControlPlane.start()
+        : LocalControlPlane.startForNodes(), queryAddress);
     try {
       KubernetesClient admin = cluster.plane.client();
       for (var type : CustomResourceDefinitions.RESOURCES) {
@@ -57,6 +81,9 @@ final class RealCluster implements SandboxCluster {
             .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
                 && c.getStatus().getConditions().stream()
                 .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+      }
+      if (nodeImages != null) {
+        cluster.node = RealNode.start(cluster.plane, nodeImages);
       }
       return cluster;
     } catch (RuntimeException e) {
@@ -77,7 +104,10 @@ final class RealCluster implements SandboxCluster {
   @Override
   public String description() {
     return "kube-apiserver " + plane.apiServerUrl() + " (" + LocalControlPlane.kubernetesVersion()
-        + ", etcd, kube-controller-manager)";
+        + ", etcd, kube-controller-manager" + (node == null ? ")"
+            : ", kube-scheduler), real node " + node.name() + " (containerd, kubelet; Ready "
+                + String.format(java.util.Locale.ROOT, "%.1f", node.startTime().toMillis() / 1000.0) + " s after"
+                + " containerd started)");
   }
 
   @Override
@@ -164,8 +194,16 @@ final class RealCluster implements SandboxCluster {
     return plane.kubeconfigPath();
   }
 
+  /** The real node, or empty with the local-process kubelet. */
+  Optional<RealNode> node() {
+    return Optional.ofNullable(node);
+  }
+
   @Override
   public void close() {
+    if (node != null) {
+      node.close();
+    }
     synchronized (clients) {
       clients.forEach(KubernetesClient::close);
       clients.clear();

@@ -15,7 +15,9 @@ import dev.spaceone.operator.sandbox.ManifestApplier.AppliedJob;
 import dev.spaceone.operator.sandbox.ManifestLoader.Loaded;
 import dev.spaceone.operator.sandbox.ManifestLoader.Manifest;
 import dev.spaceone.operator.sandbox.ProgressView.JobView;
+import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.testkit.LocalControlPlane;
+import dev.spaceone.testkit.LocalImages;
 import dev.spaceone.testkit.LocalGarbageCollector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -47,7 +49,8 @@ import java.util.stream.Collectors;
  * {@code java -jar spaceone-sandbox.jar}: the whole product on one machine, without a cluster. It starts an in-process
  * Kubernetes API ({@link MockApiServer}), runs the operator against it over HTTP exactly as in a cluster
  * ({@link SpaceOneOperator#start}), runs the query API ({@link SandboxQueryApi}) and a {@link LocalKubelet} that runs
- * each task pod's command as a local process, applies the manifests ({@link ManifestLoader}, {@link ManifestApplier}),
+ * each task pod's command as a local process (or, with {@code --control-plane real}, a real control plane and, where
+ * the machine allows it, a real node: {@link RealCluster}), applies the manifests ({@link ManifestLoader}, {@link ManifestApplier}),
  * shows progress ({@link ProgressView}) and prints each Job's outcome. Exit code: 0 when every Job ended SUCCESS,
  * 1 when one did not (or {@code --timeout} passed), 2 for a usage, manifest or port error.
  */
@@ -65,6 +68,8 @@ public final class SandboxCommand {
   private final PrintStream out;
   private final PrintStream err;
   private final Path workDir;
+  /** Task pods run on a real node (containerd + kubelet), not as local processes. */
+  private final boolean realNode;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Set<String> notes = new LinkedHashSet<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -73,8 +78,9 @@ public final class SandboxCommand {
   private SandboxCluster api;
   private LocalKubelet kubelet;
 
-  private SandboxCommand(SandboxOptions options, PrintStream out, PrintStream err, Path workDir) {
+  private SandboxCommand(SandboxOptions options, PrintStream out, PrintStream err, Path workDir, boolean realNode) {
     this.options = options;
+    this.realNode = realNode;
     this.out = out;
     this.err = err;
     this.workDir = workDir;
@@ -101,13 +107,6 @@ public final class SandboxCommand {
       err.println("run 'java -jar sandbox/target/spaceone-sandbox.jar --help' for the flags");
       return USAGE;
     }
-    Optional<String> noRealControlPlane = "real".equals(options.controlPlane())
-        ? LocalControlPlane.unavailableReason() : Optional.empty();
-    if (noRealControlPlane.isPresent()) {
-      err.println("sandbox: --control-plane real needs kube-apiserver, etcd and kube-controller-manager: "
-          + noRealControlPlane.get() + ". Or use --control-plane mock, the default.");
-      return USAGE;
-    }
     Path workDir;
     try {
       workDir = Files.createTempDirectory("spaceone-sandbox-",
@@ -116,12 +115,33 @@ public final class SandboxCommand {
       err.println("sandbox: cannot create a temporary folder: " + e.getMessage());
       return USAGE;
     }
+    // Before any class with a logger loads (LocalControlPlane and RealNode below): their logs go to the file too.
     configureLogging(workDir);
-    SandboxCommand command = new SandboxCommand(options, out, err, workDir);
+    Optional<String> noRealControlPlane = "real".equals(options.controlPlane())
+        ? LocalControlPlane.unavailableReason() : Optional.empty();
+    if (noRealControlPlane.isPresent()) {
+      err.println("sandbox: --control-plane real needs kube-apiserver, etcd and kube-controller-manager: "
+          + noRealControlPlane.get() + ". Or use --control-plane mock, the default.");
+      deleteQuietly(workDir);
+      return USAGE;
+    }
+    boolean wantsNode = "real".equals(options.controlPlane()) && !"local".equals(options.node());
+    Optional<String> noRealNode = wantsNode ? RealCluster.realNodeUnavailableReason(Path.of("")) : Optional.empty();
+    if (noRealNode.isPresent()) {
+      if ("real".equals(options.node())) {
+        err.println("sandbox: --node real: " + noRealNode.get());
+        deleteQuietly(workDir);
+        return USAGE;
+      }
+      err.println("sandbox: " + noRealNode.get() + "; task pods run as local processes instead (--node local)");
+    }
+    boolean realNode = wantsNode && noRealNode.isEmpty();
+    SandboxCommand command = new SandboxCommand(options, out, err, workDir, realNode);
     Thread hook = new Thread(() -> {
       if (command.stop()) {
         err.println();
-        err.println("sandbox: stopped; every plugin process was killed. Logs in " + workDir);
+        err.println("sandbox: stopped; " + (realNode ? "the real node's pods, containers, mounts and network were"
+            + " removed" : "every plugin process was killed") + ". Logs in " + workDir);
       }
     }, "sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -170,8 +190,24 @@ public final class SandboxCommand {
         if (options.port() != 0) {
           err.println("sandbox: --port applies to the mock API; the real kube-apiserver takes a free port");
         }
-        out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
-        api = RealCluster.start(options.queryAddress());
+        List<Path> nodeImages = null;
+        if (realNode) {
+          Path repo = LocalImages.repository(Path.of("")).orElseThrow();
+          List<String> targets = imageTargets(loaded.manifests());
+          out.println("sandbox: building the node's images (images/build.sh " + String.join(" ", targets)
+              + "; cached after the first time)");
+          try {
+            nodeImages = LocalImages.build(repo, targets.toArray(String[]::new));
+          } catch (RuntimeException e) {
+            err.println("sandbox: the node's images did not build: " + e.getMessage());
+            return USAGE;
+          }
+          out.println("sandbox: starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd"
+              + " and a kubelet (--control-plane real, a real node)");
+        } else {
+          out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
+        }
+        api = RealCluster.start(options.queryAddress(), nodeImages);
       } else {
         api = MockApiServer.start(options.port());
       }
@@ -192,15 +228,23 @@ public final class SandboxCommand {
       return USAGE;
     }
     client = api.client("spaceone-sandbox");
-    kubelet = new LocalKubelet(api.client("sandbox-kubelet"), workDir.resolve("run"), podLogs, notes::add);
-    running.add(kubelet);
-    LocalKubelet pods = kubelet;
-    api.serveLogs((namespace, pod, container) -> pods.log(pod, container));
+    PluginRunner runner;
+    if (realNode) {
+      // The runner of grpc pods from the operator's image that images/build.sh built (a container on the node).
+      runner = new PluginRunner(LocalImages.operatorImage(LocalImages.repository(Path.of("")).orElseThrow()),
+          PluginRunner.DEFAULT.command());
+    } else {
+      kubelet = new LocalKubelet(api.client("sandbox-kubelet"), workDir.resolve("run"), podLogs, notes::add);
+      running.add(kubelet);
+      LocalKubelet pods = kubelet;
+      api.serveLogs((namespace, pod, container) -> pods.log(pod, container));
+      runner = LocalRunner.command(System.getenv());
+    }
     if (!api.collectsGarbage()) {
       running.add(new LocalGarbageCollector(api.client("sandbox-garbage-collector")));
     }
     SpaceOneOperator operator = SpaceOneOperator.start(api.client("spaceone-job-operator"),
-        OperatorSettings.forTests().withRunner(LocalRunner.command(System.getenv())), Clock.systemUTC());
+        OperatorSettings.forTests().withRunner(runner), Clock.systemUTC());
     running.add(operator);
     try {
       queryApi = api.startQueryApi(workDir, operator.records());
@@ -232,8 +276,9 @@ public final class SandboxCommand {
         return USAGE;
       }
     }
-    out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; pods/: plugin output; kept when a Job"
-        + " fails or with --keep-running)");
+    out.println("sandbox: logs in " + workDir + " (sandbox.log: operator; " + (realNode
+        ? "pod logs: kubectl logs, served by the node's kubelet" : "pods/: plugin output")
+        + "; kept when a Job fails or with --keep-running)");
 
     Applied applied = new ManifestApplier(client, options.namespace(), ns -> api.awaitNamespace(client, ns))
         .apply(loaded.manifests());
@@ -274,6 +319,28 @@ public final class SandboxCommand {
       keepRunning();
     }
     return allSucceeded ? OK : JOB_NOT_SUCCESSFUL;
+  }
+
+  /**
+   * The images/build.sh targets a real node needs for these manifests: busybox and pause always; the operator's
+   * image (the grpc runner) for a grpc Job; the example plugin's image for a Job that names it. Other images are
+   * not pulled (no registry): their pods fail with ErrImageNeverPull or ErrImagePull.
+   */
+  static List<String> imageTargets(List<Manifest> manifests) {
+    Set<String> targets = new LinkedHashSet<>(List.of("test"));
+    for (Manifest m : manifests) {
+      if (!m.isJob()) {
+        continue;
+      }
+      JsonNode plugin = m.document().path("spec").path("plugin");
+      if ("grpc".equals(plugin.path("protocol").asText())) {
+        targets.add("operator");
+      }
+      if (plugin.path("image").asText().matches("(docker\\.io/library/)?spaceone-example-plugin:.*")) {
+        targets.add("example-plugin");
+      }
+    }
+    return List.copyOf(targets);
   }
 
   /** The last line for a Job: {@code SANDBOX <job> <STATUS> tasks=<done>/<total> created= updated= failures=}. */
@@ -337,7 +404,7 @@ public final class SandboxCommand {
       if (ts != null && ts.getErrorCode() != null) {
         out.println("  task " + task.getMetadata().getName() + " " + ts.getStatus() + ": " + ts.getErrorCode()
             + (ts.getErrorMessage() == null ? "" : ": " + ts.getErrorMessage())
-            + (ts.getPodName() == null || !Files.exists(kubelet.logFile(ts.getPodName())) ? ""
+            + (kubelet == null || ts.getPodName() == null || !Files.exists(kubelet.logFile(ts.getPodName())) ? ""
                 : "  (plugin output: " + kubelet.logFile(ts.getPodName()) + ")"));
       }
     }
@@ -414,7 +481,12 @@ public final class SandboxCommand {
       Path kubeconfig = api.writeKubeconfig(workDir, queryApi, options.namespace());
       out.println();
       out.println("sandbox: still running (--keep-running); stop it with Ctrl-C. kubeconfig: " + kubeconfig);
-      out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt,pods");
+      out.println("  kubectl --kubeconfig " + kubeconfig + " get sjob,sjt,pods" + (realNode ? " -o wide" : ""));
+      if (api instanceof RealCluster real && real.node().isPresent()) {
+        out.println("  kubectl --kubeconfig " + kubeconfig + " logs <pod>   (served by the node's kubelet)");
+        out.println("  ctr --address " + real.node().get().containerdSocket() + " -n k8s.io containers ls"
+            + "   (the node's containers, as root)");
+      }
       out.println("  kubectl --kubeconfig " + kubeconfig + " apply -f examples/cost-analysis/job.yaml");
       if (api instanceof MockApiServer || api instanceof RealCluster real && real.aggregated()) {
         out.println("  kubectl --kubeconfig " + kubeconfig + " create -f examples/queries/stat.yaml -o yaml");

