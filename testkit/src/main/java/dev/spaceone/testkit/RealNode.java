@@ -127,6 +127,24 @@ public final class RealNode implements AutoCloseable {
         + " (as root: apt-get install containerd runc containernetworking-plugins, then e2e/install-control-plane.sh)");
   }
 
+  /**
+   * Whether another real node holds this machine's lock now, so that a start would wait for it. Not while this JVM
+   * runs a node: closing the probe's file would release that node's lock (POSIX record locks are per process).
+   */
+  public static boolean anotherNodeRuns() {
+    try (FileChannel channel = FileChannel.open(Paths.get(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      return false;
+    }
+  }
+
   static boolean isRoot() {
     try {
       return Files.readAllLines(Paths.get("/proc/self/status")).stream()
@@ -820,9 +838,14 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  private static String readSysctl(String key) {
+  /**
+   * A sysctl's value, read through a buffered reader: {@code Files.readString} returned "1" for a kernel.panic of
+   * "10" (a sysctl file answers only a read at offset 0, and readString reads a file of size 0 in several reads),
+   * so kernel.panic was never put back.
+   */
+  static String readSysctl(String key) {
     try {
-      return Files.readString(Paths.get("/proc/sys", key)).trim();
+      return String.join("\n", Files.readAllLines(Paths.get("/proc/sys", key))).trim();
     } catch (IOException e) {
       return null;
     }
