@@ -127,6 +127,24 @@ public final class RealNode implements AutoCloseable {
         + " (as root: apt-get install containerd runc containernetworking-plugins, then e2e/install-control-plane.sh)");
   }
 
+  /**
+   * Whether another real node holds this machine's lock now, so that a start would wait for it. Not while this JVM
+   * runs a node: closing the probe's file would release that node's lock (POSIX record locks are per process).
+   */
+  public static boolean anotherNodeRuns() {
+    try (FileChannel channel = FileChannel.open(Paths.get(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      return false;
+    }
+  }
+
   static boolean isRoot() {
     try {
       return Files.readAllLines(Paths.get("/proc/self/status")).stream()

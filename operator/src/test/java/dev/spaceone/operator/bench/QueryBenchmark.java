@@ -144,6 +144,16 @@ public final class QueryBenchmark {
     if (!overColumns.equals(overMaps)) {
       throw new IllegalStateException("columns and maps disagree: " + overColumns + " vs " + overMaps);
     }
+    // A search that counts (count_only) with a filter on columns, selected over the columns.
+    JsonNode countQuery = JSON.readTree(
+        "{\"filter\":[{\"k\":\"status\",\"v\":\"FAILURE\",\"o\":\"eq\"}],\"count_only\":true}");
+    long failures = tasks.stream().filter(t -> t.getStatus().getStatus() == TaskState.FAILURE).count();
+    if (engine.search(store.scope(RecordStore.JOBTASKS, namespaces), countQuery,
+        QueryBudget.start(QueryLimits.defaults())).totalCount() != failures) {
+      throw new IllegalStateException("count_only disagrees with the tasks");
+    }
+    double[] countMs = time(200, 500, () -> engine.search(store.scope(RecordStore.JOBTASKS, namespaces), countQuery,
+        QueryBudget.start(QueryLimits.defaults())));
     double[] moreMs = time(200, 500, () -> engine.analyze(store.scope(RecordStore.JOBTASKS, namespaces), moreQuery,
         QueryBudget.start(QueryLimits.defaults())));
     double[] floorMs = floor(tasks, expected);
@@ -202,11 +212,11 @@ public final class QueryBenchmark {
         recordsBytes / 1e6, storeBytes / 1e6, columnsBytes / 1e6, (double) columnsBytes / TASKS);
     System.out.printf(Locale.ROOT, "BENCH query tasks=%d stat_p50_ms=%.2f engine_p50_ms=%.2f columnar_floor_ms=%.3f "
             + "list_aggregate_p50_ms=%.1f speedup=%.1f stat_p99_ms=%.2f analyze_p50_ms=%.2f engine_cpu_ms=%.2f "
-            + "engine_maps_p50_ms=%.2f engine_filtered_minmaxavg_p50_ms=%.2f records_mb=%.1f columns_mb=%.1f "
+            + "engine_maps_p50_ms=%.2f engine_filtered_minmaxavg_p50_ms=%.2f engine_search_count_p50_ms=%.2f records_mb=%.1f columns_mb=%.1f "
             + "columns_bytes_per_task=%.0f load=%.1f%n",
         TASKS, statP50, percentile(engineMs, 50), percentile(floorMs, 50), listP50, listP50 / statP50,
         percentile(statMs, 99), percentile(analyzeMs, 50), engineCpuMs, percentile(mapsMs, 50),
-        percentile(moreMs, 50), recordsBytes / 1e6, columnsBytes / 1e6, (double) columnsBytes / TASKS, load);
+        percentile(moreMs, 50), percentile(countMs, 50), recordsBytes / 1e6, columnsBytes / 1e6, (double) columnsBytes / TASKS, load);
   }
 
   /** The same group-by as a plain loop over primitive arrays: status ordinal -> count, sum of created_count. */

@@ -18,6 +18,7 @@ import dev.spaceone.operator.sandbox.ProgressView.JobView;
 import dev.spaceone.operator.desired.PluginRunner;
 import dev.spaceone.testkit.LocalControlPlane;
 import dev.spaceone.testkit.LocalImages;
+import dev.spaceone.testkit.RealNode;
 import dev.spaceone.testkit.LocalGarbageCollector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -204,6 +205,10 @@ public final class SandboxCommand {
           }
           out.println("sandbox: starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd"
               + " and a kubelet (--control-plane real, a real node)");
+          if (RealNode.anotherNodeRuns()) {
+            out.println("sandbox: another real node runs on this machine (an e2e run or another sandbox; one at a"
+                + " time): this one starts when it is gone, 10 minutes at most");
+          }
         } else {
           out.println("sandbox: starting etcd, kube-apiserver and kube-controller-manager (--control-plane real)");
         }
@@ -404,11 +409,44 @@ public final class SandboxCommand {
       if (ts != null && ts.getErrorCode() != null) {
         out.println("  task " + task.getMetadata().getName() + " " + ts.getStatus() + ": " + ts.getErrorCode()
             + (ts.getErrorMessage() == null ? "" : ": " + ts.getErrorMessage())
-            + (kubelet == null || ts.getPodName() == null || !Files.exists(kubelet.logFile(ts.getPodName())) ? ""
-                : "  (plugin output: " + kubelet.logFile(ts.getPodName()) + ")"));
+            + pluginOutput(applied.namespace(), ts.getPodName()).map(f -> "  (plugin output: " + f + ")").orElse(""));
       }
     }
     printStat(applied, s);
+  }
+
+  /**
+   * Where a pod's output is: the local kubelet's file, or, on a real node, each container's log read through the API
+   * (from the node's kubelet) and saved as {@code pods/<pod>.<container>.log}, so that it outlives the node.
+   */
+  private Optional<String> pluginOutput(String namespace, String podName) {
+    if (podName == null) {
+      return Optional.empty();
+    }
+    if (kubelet != null) {
+      return Optional.of(kubelet.logFile(podName)).filter(Files::exists).map(Path::toString);
+    }
+    try {
+      var pod = client.pods().inNamespace(namespace).withName(podName);
+      io.fabric8.kubernetes.api.model.Pod found = pod.get();
+      if (found == null) {
+        return Optional.empty();
+      }
+      List<String> files = new ArrayList<>();
+      List<io.fabric8.kubernetes.api.model.Container> containers = new ArrayList<>(found.getSpec().getInitContainers());
+      containers.addAll(found.getSpec().getContainers());
+      for (String container : containers.stream().map(io.fabric8.kubernetes.api.model.Container::getName).toList()) {
+        String log = pod.inContainer(container).getLog();
+        if (log != null && !log.isEmpty()) {
+          Path file = workDir.resolve("pods").resolve(podName + "." + container + ".log");
+          Files.writeString(file, log);
+          files.add(file.toString());
+        }
+      }
+      return files.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", files));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The tasks grouped by status, through the query API, once its records caught up with the Job's status. */

@@ -77,7 +77,29 @@ class SandboxRealNodeTest {
 
     Path out = tmp.resolve("sandbox.out");
     long started = System.nanoTime();
-    Process sandbox = SandboxCommandTest.startKeepRunning(tmp, out, "--control-plane", "real", "examples/inventory");
+    // Beside the example, a Job whose plugin fails: its output is read from the node's kubelet and kept.
+    Path failing = tmp.resolve("failing.yaml");
+    Files.writeString(failing, """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: failing
+        ---
+        apiVersion: spaceone.dev/v1alpha1
+        kind: Job
+        metadata:
+          name: failing-plugin
+          namespace: failing
+        spec:
+          service: inventory
+          backoffLimitPerTask: 0
+          tasks: [{}]
+          plugin:
+            image: busybox:1.36
+            command: ["sh", "-c", "echo boom-on-the-node; exit 3"]
+        """);
+    Process sandbox = SandboxCommandTest.startKeepRunning(tmp, out, "--control-plane", "real", "examples/inventory",
+        failing.toString());
     boolean exited = false;
     long stopping = 0;
     try {
@@ -86,6 +108,13 @@ class SandboxRealNodeTest {
       System.out.printf("SandboxRealNodeTest: sandbox up with the Job finished after %d ms%n",
           (System.nanoTime() - started) / 1_000_000);
       assertTrue(printed.contains("real node " + RealNode.NODE_NAME + " (containerd, kubelet"), printed);
+      assertTrue(RealNode.anotherNodeRuns(), "the sandbox's node holds the machine's lock");
+      assertTrue(printed.lines().anyMatch(
+          "SANDBOX failing-plugin FAILURE tasks=1/1 created=0 updated=0 failures=1"::equals), printed);
+      Matcher output = Pattern.compile("task failing-plugin-\\S+ FAILURE: .*3.*\\(plugin output: (\\S+)\\)")
+          .matcher(printed);
+      assertTrue(output.find(), printed);
+      assertEquals("boom-on-the-node\n", Files.readString(Path.of(output.group(1))));
       assertTrue(printed.lines().anyMatch(
           "SANDBOX inventory-aws SUCCESS tasks=3/3 created=12 updated=6 failures=0"::equals), printed);
       for (String secret : List.of("fake-dev-secret-key-do-not-use", "AKIAFAKEDEV000000001", "fake-prod-secret-key")) {
