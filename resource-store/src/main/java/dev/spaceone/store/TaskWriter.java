@@ -7,7 +7,8 @@ import dev.spaceone.contract.ErrorCodes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +57,8 @@ public final class TaskWriter implements AutoCloseable {
   /** The temporary COPY target exists on this connection. */
   private boolean staged;
 
-  private record Row(CollectedResource resource, MatchRules.Identity identity, String document) {
+  /** {@code document}: the resource as JSON text in UTF-8; {@code documentHash}: its sha-256. */
+  private record Row(CollectedResource resource, MatchRules.Identity identity, byte[] document, byte[] documentHash) {
     String text(String field) {
       JsonNode value = resource.resource().get(field);
       return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
@@ -83,9 +85,9 @@ public final class TaskWriter implements AutoCloseable {
           additional(resource)));
       return;
     }
-    String document;
+    byte[] document;
     try {
-      document = JSON.writeValueAsString(resource.resource());
+      document = JSON.writeValueAsBytes(resource.resource());
     } catch (JsonProcessingException e) {
       failures.add(new ResourceFailure(ErrorCodes.RESOURCE_NOT_STORABLE, "the resource cannot be written as JSON: "
           + e.getOriginalMessage(), additional(resource)));
@@ -96,7 +98,7 @@ public final class TaskWriter implements AutoCloseable {
       flush();
       batchIdentities.add(ByteBuffer.wrap(identity.primary().hash()));
     }
-    batch.add(new Row(resource, identity, document));
+    batch.add(new Row(resource, identity, document, sha256(document)));
     if (batch.size() >= BATCH_SIZE) {
       flush();
     }
@@ -227,69 +229,73 @@ public final class TaskWriter implements AutoCloseable {
   }
 
   /**
-   * The batch, sent with COPY (text format) into a temporary table that empties at commit; the merge then reads it.
-   * {@code probes}: the hashes of every usable priority, first priority first.
+   * The batch, sent with COPY (binary format) into a temporary table that empties at commit; the merge then reads it.
+   * {@code probes}: the hashes of every usable priority, first priority first. Its rows stay uncompressed in the
+   * session's own buffers (a batch is about 15 MB: temp_buffers is set before the table is first used).
    */
   private static final String STAGING = """
       CREATE TEMPORARY TABLE IF NOT EXISTS store_input (ord int, resource_type text, provider text, grp text, typ text,
-        name text, identity_hash bytea, identity text, document text, has_data boolean, probes bytea[])
-      ON COMMIT DELETE ROWS""";
-  private static final String COPY = "COPY store_input FROM STDIN";
+        name text, identity_hash bytea, identity text, document text, document_hash bytea, has_data boolean,
+        probes bytea[])
+      WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS""";
+  private static final String STAGING_BUFFERS = "SET temp_buffers = '64MB'";
+  private static final String COPY = "COPY store_input FROM STDIN (FORMAT binary)";
+  private static final int COPY_FIELDS = 12;
 
   // One statement per batch: match every probe (first priority with exactly one hit wins, SpaceONE's order), update
   // the matched rows, insert the others (a racing writer's row is updated instead), keep the lower priorities'
   // probes in resource_match (the first priority is identity_hash itself), and report SpaceONE's
   // ERROR_TOO_MANY_MATCH (a priority before the winning one hit several rows, and the resource has `data`).
+  // `decided` carries no document: the writes read store_input themselves, so no copy of the batch is kept between
+  // the steps. A document whose hash is the stored one is not parsed again.
   private static final String MERGE = """
-      WITH probe AS (
-        SELECT i.ord, p.priority, p.hash FROM store_input i, unnest(i.probes) WITH ORDINALITY AS p(hash, priority)
-      ), hit AS (
-        SELECT p.ord, p.priority, p.hash, h.n, h.id
-        FROM probe p CROSS JOIN LATERAL (
+      WITH hit AS (
+        SELECT i.ord, p.priority, h.n, h.id
+        FROM store_input i, unnest(i.probes) WITH ORDINALITY AS p(hash, priority) CROSS JOIN LATERAL (
           SELECT count(*) AS n, min(x.id) AS id FROM (
             (SELECT r.id FROM resource r WHERE r.identity_hash = p.hash)
-            UNION (SELECT m.resource_id FROM resource_match m WHERE m.hash = p.hash LIMIT 2)) x) h
+            UNION ALL (SELECT m.resource_id FROM resource_match m WHERE m.hash = p.hash LIMIT 2)) x) h
       ), decided AS (
         SELECT ord,
                (array_agg(id ORDER BY priority) FILTER (WHERE n = 1))[1] AS match_id,
                coalesce(min(priority) FILTER (WHERE n > 1) < coalesce(min(priority) FILTER (WHERE n = 1), 2147483647),
                         false) AS ambiguous
         FROM hit GROUP BY ord
-      ), todo AS (
-        SELECT i.*, i.probes[2:] AS lower, d.match_id FROM store_input i JOIN decided d USING (ord)
-        WHERE NOT (d.ambiguous AND i.has_data)
       ), updated AS (
         UPDATE resource r SET
-          resource_type = t.resource_type, provider = t.provider, cloud_service_group = t.grp,
-          cloud_service_type = t.typ, name = t.name, identity_hash = t.identity_hash, identity = t.identity::jsonb,
-          document = t.document::jsonb, collector_id = ?, secret_id = ?, service_account_id = ?,
+          resource_type = i.resource_type, provider = i.provider, cloud_service_group = i.grp,
+          cloud_service_type = i.typ, name = i.name, identity_hash = i.identity_hash, identity = i.identity::jsonb,
+          document = CASE WHEN r.document_hash = i.document_hash THEN r.document ELSE i.document::jsonb END,
+          document_hash = i.document_hash, collector_id = ?, secret_id = ?, service_account_id = ?,
           first_seen_job = CASE WHEN r.state = 'DELETED' THEN ? ELSE r.first_seen_job END,
           first_seen_task = CASE WHEN r.state = 'DELETED' THEN ? ELSE r.first_seen_task END,
           last_seen_job = ?, last_seen_task = ?, state = 'ACTIVE', miss_count = 0, last_missed_job = NULL,
           updated_at = now()
-        FROM todo t WHERE r.id = t.match_id
-        RETURNING r.id, t.lower
+        FROM store_input i JOIN decided d USING (ord)
+        WHERE r.id = d.match_id AND NOT (d.ambiguous AND i.has_data)
+        RETURNING r.id, i.ord
       ), inserted AS (
         INSERT INTO resource AS r (domain_id, resource_type, provider, cloud_service_group, cloud_service_type, name,
-            identity_hash, identity, document, collector_id, secret_id, service_account_id,
+            identity_hash, identity, document, document_hash, collector_id, secret_id, service_account_id,
             first_seen_job, first_seen_task, last_seen_job, last_seen_task)
-        SELECT ?, t.resource_type, t.provider, t.grp, t.typ, t.name, t.identity_hash, t.identity::jsonb,
-               t.document::jsonb, ?, ?, ?, ?, ?, ?, ?
-        FROM todo t WHERE t.match_id IS NULL
+        SELECT ?, i.resource_type, i.provider, i.grp, i.typ, i.name, i.identity_hash, i.identity::jsonb,
+               i.document::jsonb, i.document_hash, ?, ?, ?, ?, ?, ?, ?
+        FROM store_input i JOIN decided d USING (ord)
+        WHERE d.match_id IS NULL AND NOT (d.ambiguous AND i.has_data)
         ON CONFLICT (identity_hash) DO UPDATE SET
           resource_type = excluded.resource_type, provider = excluded.provider,
           cloud_service_group = excluded.cloud_service_group, cloud_service_type = excluded.cloud_service_type,
           name = excluded.name, identity = excluded.identity, document = excluded.document,
-          collector_id = excluded.collector_id, secret_id = excluded.secret_id,
-          service_account_id = excluded.service_account_id,
+          document_hash = excluded.document_hash, collector_id = excluded.collector_id,
+          secret_id = excluded.secret_id, service_account_id = excluded.service_account_id,
           first_seen_job = CASE WHEN r.state = 'DELETED' THEN excluded.first_seen_job ELSE r.first_seen_job END,
           first_seen_task = CASE WHEN r.state = 'DELETED' THEN excluded.first_seen_task ELSE r.first_seen_task END,
           last_seen_job = excluded.last_seen_job, last_seen_task = excluded.last_seen_task, state = 'ACTIVE',
           miss_count = 0, last_missed_job = NULL, updated_at = now()
         RETURNING r.id, r.identity_hash
       ), written AS (
-        SELECT id, lower FROM updated
-        UNION ALL SELECT i.id, t.lower FROM inserted i JOIN todo t ON t.identity_hash = i.identity_hash
+        SELECT u.id, i.probes[2:] AS lower FROM updated u JOIN store_input i USING (ord)
+        UNION ALL SELECT n.id, i.probes[2:] FROM inserted n JOIN store_input i USING (identity_hash)
       ), stale AS (
         DELETE FROM resource_match m USING written w WHERE m.resource_id = w.id AND m.hash <> ALL (w.lower)
       ), probes AS (
@@ -297,13 +303,14 @@ public final class TaskWriter implements AutoCloseable {
         WHERE cardinality(w.lower) > 0
         ON CONFLICT DO NOTHING
       )
-      SELECT i.ord FROM store_input i JOIN decided d USING (ord) WHERE d.ambiguous AND i.has_data
+      SELECT d.ord FROM decided d JOIN store_input i USING (ord) WHERE d.ambiguous AND i.has_data
       """;
 
   private List<ResourceFailure> writeBatch(List<Row> rows) throws SQLException {
     if (!staged) {
       // in a transaction of its own: a batch rolled back must not take the table with it
       try (Statement st = connection.createStatement()) {
+        st.execute(STAGING_BUFFERS);
         st.execute(STAGING);
       }
       staged = true;
@@ -312,7 +319,7 @@ public final class TaskWriter implements AutoCloseable {
     connection.setAutoCommit(false);
     try {
       CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-      copy.copyIn(COPY, new ByteArrayInputStream(copyText(rows)));
+      copy.copyIn(COPY, new ByteArrayInputStream(copyBinary(rows)));
       List<ResourceFailure> ambiguous = new ArrayList<>();
       try (PreparedStatement st = connection.prepareStatement(MERGE)) {
         int p = bindWriter(st, 1); // updated
@@ -359,58 +366,35 @@ public final class TaskWriter implements AutoCloseable {
     return p;
   }
 
-  /** The batch in COPY's text format: tab-separated columns, \N for null, backslashes doubled. */
-  private byte[] copyText(List<Row> rows) {
-    StringBuilder out = new StringBuilder(rows.size() * 3072);
+  /** The batch as store_input's rows, in COPY's binary format. */
+  private byte[] copyBinary(List<Row> rows) {
+    BinaryCopy copy = new BinaryCopy(rows.size() * 3072);
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
       String docProvider = row.text("provider");
-      out.append(i).append('\t');
-      field(out, row.resource().resourceType());
-      field(out, docProvider != null ? docProvider : scope.provider());
-      field(out, row.text("cloud_service_group"));
-      field(out, row.text("cloud_service_type"));
-      field(out, row.text("name"));
-      hex(out.append("\\\\x"), row.identity().primary().hash()).append('\t');
-      field(out, row.identity().describe().toString());
-      field(out, row.document());
-      out.append(MatchRules.truthy(row.resource().resource().get("data")) ? 't' : 'f').append('\t');
-      out.append('{');
-      List<MatchRules.Probe> probes = row.identity().probes();
-      for (int p = 0; p < probes.size(); p++) {
-        // an array element in COPY text: "\\x..." (the array literal's backslash, doubled for COPY)
-        hex(out.append(p == 0 ? "" : ",").append("\\\\\\\\x"), probes.get(p).hash());
-      }
-      out.append("}\n");
+      copy.row(COPY_FIELDS)
+          .int4(i)
+          .text(row.resource().resourceType())
+          .text(docProvider != null ? docProvider : scope.provider())
+          .text(row.text("cloud_service_group"))
+          .text(row.text("cloud_service_type"))
+          .text(row.text("name"))
+          .bytes(row.identity().primary().hash())
+          .text(row.identity().describe().toString())
+          .bytes(row.document())
+          .bytes(row.documentHash())
+          .bool(MatchRules.truthy(row.resource().resource().get("data")))
+          .byteaArray(row.identity().probes().stream().map(MatchRules.Probe::hash).toList());
     }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return copy.finish();
   }
 
-  private static void field(StringBuilder out, String value) {
-    if (value == null) {
-      out.append("\\N\t");
-      return;
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(c);
-      }
-    }
-    out.append('\t');
-  }
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  private static StringBuilder hex(StringBuilder out, byte[] bytes) {
-    for (byte b : bytes) {
-      out.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-    }
-    return out;
   }
 
   private static final String SCOPE = """

@@ -36,6 +36,15 @@ class MatchRulesTest {
   }
 
   @Test
+  void aPriorityThatAsksWhatAnEarlierOneAskedIsNoProbeOfItsOwn() throws Exception {
+    // {"2": [name, zone]} without a zone asks what {"1": [name]} asked: one probe, so a stored resource never
+    // carries its own first probe twice (the lookup counts every hit)
+    MatchRules.Identity id = identify("{'1': ['name'], '2': ['name', 'zone'], '3': ['account']}",
+        "{'name': 'n', 'account': 'a'}");
+    assertEquals(List.of("1", "3"), id.probes().stream().map(MatchRules.Probe::priority).toList());
+  }
+
+  @Test
   void sameValuesSameProbeWhateverTheKeyOrderOrNumberForm() throws Exception {
     byte[] a = identify("{'1': ['a', 'b']}", "{'a': 1, 'b': 'x', 'c': 1}").primary().hash();
     byte[] b = identify("{'1': ['b', 'a']}", "{'a': 1.0, 'b': 'x', 'c': 2}").primary().hash();

@@ -149,6 +149,22 @@ class ResourceStoreTest {
   }
 
   @Test
+  void aDocumentSentAgainUnchangedIsKeptAndAChangedOneRewritten() throws StoreException {
+    run("job-1", true, instances("a", "b", "c"));
+    // the store keeps what it has when the document's hash is the same: a stored document changed behind its back
+    // (hash left as it was) stays as it is ...
+    query("UPDATE resource SET document = '{\"kept\": true}' WHERE name = 'instance a' RETURNING 1");
+    // ... one without a hash (written before the store kept hashes) is rewritten, and so is a changed document
+    query("UPDATE resource SET document = '{}', document_hash = NULL WHERE name = 'instance c' RETURNING 1");
+    assertCounts(run("job-2", true, List.of(cloudService("a"), cloudService("b", "b renamed"), cloudService("c"))),
+        0, 3, 0, 0);
+    assertEquals("{\"kept\": true}", query("SELECT document::text FROM resource WHERE name = 'instance a'"));
+    assertEquals("b renamed", query("SELECT document->>'name' FROM resource WHERE name = 'b renamed'"));
+    assertEquals("instance c", query("SELECT document->>'name' FROM resource WHERE name = 'instance c'"));
+    assertEquals("0", query("SELECT count(*) FROM resource WHERE document_hash IS NULL"));
+  }
+
+  @Test
   void lowerPrioritiesMatchAsSpaceOneDoes() throws StoreException {
     var first = Resources.JSON.createObjectNode().put("name", "vm-1").put("provider", "aws");
     first.putObject("reference").put("resource_id", "id-1");
