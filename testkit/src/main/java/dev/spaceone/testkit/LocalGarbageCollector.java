@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The mock API server has no garbage collector: this one deletes a deleted Job's JobTasks and a deleted JobTask's
- * pods, by ownerReference uid, as Kubernetes' background deletion does (so {@code kubectl delete sjob} works in a
+ * The mock API server has no garbage collector: this one deletes a deleted Job's JobTasks and planning pods and a
+ * deleted JobTask's pods, by ownerReference uid, as Kubernetes' background deletion does (so {@code kubectl delete sjob} works in a
  * sandbox left running, and in the tests on the mock).
  */
 public final class LocalGarbageCollector implements AutoCloseable {
@@ -23,7 +23,10 @@ public final class LocalGarbageCollector implements AutoCloseable {
   public LocalGarbageCollector(KubernetesClient client) {
     this.client = client;
     this.informers = List.of(
-        client.resources(Job.class).inAnyNamespace().inform(onDelete(owner -> deleteOwned(JobTask.class, owner))),
+        client.resources(Job.class).inAnyNamespace().inform(onDelete(owner -> {
+          deleteOwned(JobTask.class, owner);
+          deleteOwned(Pod.class, owner);
+        })),
         client.resources(JobTask.class).inAnyNamespace().inform(onDelete(owner -> deleteOwned(Pod.class, owner))));
   }
 

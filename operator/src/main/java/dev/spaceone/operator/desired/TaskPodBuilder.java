@@ -47,6 +47,8 @@ public final class TaskPodBuilder {
   public static final String RESULT_FINALIZER = "spaceone.dev/result-pending";
   /** Holds a planning pod until its plan is read and every task it names exists. */
   public static final String PLAN_FINALIZER = "spaceone.dev/plan-pending";
+  /** Keeps a stopped, failed planning attempt's pod as the record of that attempt (see job.PlanningAttempts). */
+  public static final String RETIRED_PLAN_FINALIZER = "spaceone.dev/plan-attempt-retired";
   public static final String TASK_JSON_ANNOTATION = "spaceone.dev/task-json";
   public static final String TASK_DIR = "/etc/spaceone/task";
   public static final String TASK_FILE = TASK_DIR + "/task.json";

@@ -25,8 +25,7 @@ import java.util.stream.Stream;
  * operator restart) took its attempt's count with it, and the Secret was planned again from attempt 1.
  */
 final class PlanningAttempts {
-  /** Keeps a stopped, failed planning attempt's pod as the record of that attempt. */
-  static final String RETIRED_FINALIZER = "spaceone.dev/plan-attempt-retired";
+  static final String RETIRED_FINALIZER = TaskPodBuilder.RETIRED_PLAN_FINALIZER;
 
   private PlanningAttempts() {
   }

@@ -348,6 +348,16 @@ class PluginDividedJobTest {
   }
 
   @Test
+  void deletingAJobWhileItPlansLetsItsPlanningPodGo() {
+    planning.put("dropped", plans(PlanFixture.ofCounts(2, 1, 0), Duration.ofSeconds(60)));
+    harness.create(job("dropped", ""));
+    harness.awaitThat(() -> harness.pod("dropped-plan") != null);
+    harness.client.resources(Job.class).inNamespace(OperatorHarness.NAMESPACE).withName("dropped").delete();
+    // The garbage collector deletes the Job's pod; nothing is left to record its plan, so nothing holds it.
+    harness.awaitThat(() -> harness.pod("dropped-plan") == null);
+  }
+
+  @Test
   void aRestartDuringPlanningCreatesNothingTwice() {
     int n = 300;
     planning.put("restart", plans(PlanFixture.ofCounts(n, 1, 0), Duration.ofSeconds(2)));
