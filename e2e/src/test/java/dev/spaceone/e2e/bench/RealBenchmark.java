@@ -294,29 +294,13 @@ public final class RealBenchmark {
     delta.merge("POST spaceone.dev/jobs", -1L, Long::sum); // the bench's own create
     delta.remove("POST authorization.k8s.io/subjectaccessreviews"); // the query API authorizing the stat probe
     long writes = delta.values().stream().mapToLong(Long::longValue).sum();
-    List<Long> lags = new ArrayList<>();
-    terminalSeen.forEach((task, seen) -> {
-      Long fin = finishedAt.get(podOfTask.getOrDefault(task, ""));
-      if (fin != null) {
-        lags.add(seen - fin);
-      }
-    });
-    lags.sort(null);
-    List<Long> operatorLags = new ArrayList<>();
-    recordedAt.forEach((task, recorded) -> {
-      Long fin = finishedAt.get(podOfTask.getOrDefault(task, ""));
-      if (fin != null) {
-        operatorLags.add(recorded - fin);
-      }
-    });
-    operatorLags.sort(null);
-    long p99 = lags.isEmpty() ? -1 : lags.get((int) Math.min(lags.size() - 1, Math.ceil(lags.size() * 0.99) - 1));
+    List<Long> lags = lagsAfterFinish(terminalSeen, podOfTask, finishedAt);
+    List<Long> operatorLags = lagsAfterFinish(recordedAt, podOfTask, finishedAt);
+    long p99 = percentile(lags, 0.99);
     System.out.println("writes by verb and resource (API server metrics, operator's resources): " + delta
         + "; status lags measured for " + lags.size() + " tasks, p50 "
-        + (lags.isEmpty() ? -1 : lags.get(lags.size() / 2)) + " ms (up to the operator's status.finishedAt: p50 "
-        + (operatorLags.isEmpty() ? -1 : operatorLags.get(operatorLags.size() / 2)) + " ms, p99 "
-        + (operatorLags.isEmpty() ? -1 : operatorLags.get((int) Math.min(operatorLags.size() - 1,
-            Math.ceil(operatorLags.size() * 0.99) - 1))) + " ms); operator CPU " + String.format(Locale.ROOT,
+        + percentile(lags, 0.5) + " ms (up to the operator's status.finishedAt: p50 " + percentile(operatorLags, 0.5)
+        + " ms, p99 " + percentile(operatorLags, 0.99) + " ms); operator CPU " + String.format(Locale.ROOT,
         "%.1f s over %.1f s wall; load average %s", cpu, seconds, loadAverage()));
     double rate = tasks / seconds;
     System.out.printf(Locale.ROOT,
@@ -369,6 +353,26 @@ public final class RealBenchmark {
       counts.merge(key, (long) Double.parseDouble(m.group(2)), Long::sum);
     }
     return counts;
+  }
+
+  /** Per task, the instant in {@code at} minus its pod's container finishedAt; sorted. */
+  private static List<Long> lagsAfterFinish(Map<String, Long> at, Map<String, String> podOfTask,
+      Map<String, Long> finishedAt) {
+    List<Long> lags = new ArrayList<>();
+    at.forEach((task, instant) -> {
+      Long finished = finishedAt.get(podOfTask.getOrDefault(task, ""));
+      if (finished != null) {
+        lags.add(instant - finished);
+      }
+    });
+    lags.sort(null);
+    return lags;
+  }
+
+  /** The nearest-rank percentile of sorted values, or -1 when there are none. */
+  private static long percentile(List<Long> sorted, double q) {
+    return sorted.isEmpty() ? -1 : sorted.get((int) Math.max(0, Math.min(sorted.size() - 1,
+        Math.ceil(sorted.size() * q) - 1)));
   }
 
   /** The live objects' bytes in a JVM, after the full GC that {@code jmap -histo:live} runs. */
