@@ -1,5 +1,6 @@
 package dev.spaceone.operator.sandbox;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -123,6 +124,12 @@ class SandboxRealNodeTest {
 
       try (KubernetesClient client = new KubernetesClientBuilder()
           .withConfig(Config.fromKubeconfig(Path.of(kubeconfig).toFile())).build()) {
+        // The Job ends on its pods' terminated containers; a v1.33 kubelet writes the terminal phase only once the
+        // pod's termination is complete, a moment later.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          List<Pod> listed = client.pods().inNamespace("default").list().getItems();
+          return listed.size() == 3 && listed.stream().allMatch(p -> "Succeeded".equals(p.getStatus().getPhase()));
+        });
         List<Pod> pods = client.pods().inNamespace("default").list().getItems();
         assertEquals(3, pods.size(), pods.toString());
         for (Pod pod : pods) {
