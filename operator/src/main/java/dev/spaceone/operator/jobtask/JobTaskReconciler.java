@@ -75,8 +75,8 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
   private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
   private final FirstSeenRunning seenRunning = new FirstSeenRunning();
   private IndexedResourceCache<JobTask> tasks;
-  private InformerEventSource<Pod, JobTask> pods;
-  private InformerEventSource<Job, JobTask> jobs;
+  private InformerEventSource<Pod, JobTask> podInformer;
+  private InformerEventSource<Job, JobTask> jobInformer;
   private OrphanPodReleaser orphanPodReleaser;
 
   public JobTaskReconciler(OperatorSettings settings, StatusRecorder statusRecorder, EventRecorder events,
@@ -96,15 +96,15 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     tasks = context.getPrimaryCache();
     metrics.watchTasks(() -> tasks.list().toList());
     orphanPodReleaser = new OrphanPodReleaser(context.getClient(), tasks);
-    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, JobTask.class)
+    podInformer = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, JobTask.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(orphanPodReleaser)
         .build(), context);
-    pods.addIndexers(Map.of(BY_TASK, pod -> pod.getMetadata().getOwnerReferences().stream()
+    podInformer.addIndexers(Map.of(BY_TASK, pod -> pod.getMetadata().getOwnerReferences().stream()
         .filter(ref -> HasMetadata.getKind(JobTask.class).equals(ref.getKind()))
         .map(ref -> pod.getMetadata().getNamespace() + "/" + ref.getName()).toList()));
     // A Job's spec changes (cancel, suspend, parallelism) concern all its tasks; its status changes do not.
-    jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, JobTask.class)
+    jobInformer = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, JobTask.class)
         .withSecondaryToPrimaryMapper(job -> tasks.byIndex(BY_JOB,
                 jobKey(job.getMetadata().getNamespace(), job.getMetadata().getName())).stream()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -113,7 +113,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
         .withOnUpdateFilter((updated, old) ->
             !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
         .build(), context);
-    return List.of(pods, jobs, wakeups);
+    return List.of(podInformer, jobInformer, wakeups);
   }
 
   @Override
@@ -121,7 +121,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     Instant now = clock.instant();
     // The Job of this task's owner reference, not a later Job that reuses its name. Looked up by name, not as a
     // secondary resource: those come as a Set, which would hash the Job's whole spec on every task's reconcile.
-    Optional<Job> job = jobs.get(new ResourceID(task.getSpec().getJobName(), task.getMetadata().getNamespace()))
+    Optional<Job> job = jobInformer.get(new ResourceID(task.getSpec().getJobName(), task.getMetadata().getNamespace()))
         .filter(j -> JobDivider.isTaskOf(task, j));
     // Pods are found by their owner's name; only those this task controls, by uid, are its attempts.
     Map<Boolean, List<Pod>> byOwner = podsNamedFor(task).stream()
@@ -205,7 +205,7 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     try {
       Pod created = context.getClient().resource(pod).create();
       metrics.podCreated();
-      pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      podInformer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
       LOG.debug("task {}/{}: created pod {}", task.getMetadata().getNamespace(), task.getMetadata().getName(),
           pod.getMetadata().getName());
     } catch (KubernetesClientException e) {
@@ -336,10 +336,9 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     PodFinalizers.stopIfMayStillRun(context.getClient(), pod);
     Pod released = PodFinalizers.release(context.getClient(), pod);
     if (released != null) {
-      pods.handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
+      podInformer.handleRecentResourceUpdate(ResourceID.fromResource(released), released, pod);
     }
   }
-
 
   /** Counts a finished task in its Job's admission and wakes the waiting tasks its end lets start. */
   private void wakeAdmitted(JobTask task, Job job) {
@@ -421,14 +420,14 @@ public class JobTaskReconciler implements Reconciler<JobTask>, AutoCloseable {
     String namespace = task.getMetadata().getNamespace();
     String name = task.getMetadata().getName();
     Set<String> names = new TreeSet<>();
-    pods.byIndex(BY_TASK, namespace + "/" + name).forEach(p -> names.add(p.getMetadata().getName()));
+    podInformer.byIndex(BY_TASK, namespace + "/" + name).forEach(p -> names.add(p.getMetadata().getName()));
     int attempts = task.getStatus() == null ? 0 : task.getStatus().getAttempts();
     for (int attempt = 1; attempt <= attempts + 1; attempt++) {
       names.add(TaskNames.pod(name, attempt));
     }
     List<Pod> found = new ArrayList<>();
     for (String podName : names) {
-      pods.get(new ResourceID(podName, namespace)).filter(p -> p.getMetadata().getOwnerReferences().stream()
+      podInformer.get(new ResourceID(podName, namespace)).filter(p -> p.getMetadata().getOwnerReferences().stream()
           .anyMatch(ref -> name.equals(ref.getName()))).ifPresent(found::add);
     }
     return found;
